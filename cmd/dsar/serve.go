@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/vracoop/dsar/internal/config"
+	"github.com/vracoop/dsar/internal/mail"
+	"github.com/vracoop/dsar/internal/sqlite"
+	"github.com/vracoop/dsar/internal/web"
+)
+
+// serve runs the web server, the outbox worker and the expiry job until ctx
+// ends.
+func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, ready func(string)) error {
+	cfg, err := config.FromEnv(getenv)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	logger := newLogger(cfg.LogLevel, stdout)
+	db, err := sqlite.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	logger.Info("Database ready", "path", cfg.DBPath)
+
+	csrfKey, err := db.Secret(ctx, "csrf", randomKey)
+	if err != nil {
+		return err
+	}
+	composer, err := mail.NewComposer(cfg.BaseURL)
+	if err != nil {
+		return err
+	}
+	sender, mailbox, err := newSender(cfg, logger)
+	if err != nil {
+		return err
+	}
+	worker := mail.NewWorker(db, sender, logger)
+
+	gin.SetMode(gin.ReleaseMode)
+	srv, err := web.New(web.Options{
+		Store: db, Mails: composer, Mailbox: mailbox, Notify: worker.Notify, Logger: logger,
+		BaseURL: cfg.BaseURL, ConfirmTTL: cfg.ConfirmTTL, StatusTTL: cfg.StatusTTL, CSRFKey: csrfKey,
+		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, TrustedProxies: cfg.TrustedProxies,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	httpSrv := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       20 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       90 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := worker.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			logger.Error("Outbox worker stopped", "error", err)
+		}
+	})
+	wg.Go(func() { expireUnconfirmed(ctx, db, logger, time.Minute) })
+
+	logger.Info("Listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		shutdownCtx, done := context.WithTimeout(context.Background(), 10*time.Second)
+		defer done()
+		err = httpSrv.Shutdown(shutdownCtx)
+	}
+	cancel()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	logger.Info("Stopped")
+	return err
+}
+
+// newSender returns the SMTP sender, or, with no SMTP host configured, the
+// file sender and the development mailbox that shows its files.
+func newSender(cfg config.Config, logger *slog.Logger) (mail.Sender, web.Mailbox, error) {
+	if cfg.MailToFiles() {
+		logger.Warn("No SMTP server configured: mail is written to files, not sent",
+			"dir", cfg.MailDir, "mailbox", cfg.BaseURL+"/dev/mail")
+		return mail.FileSender{Dir: cfg.MailDir, From: cfg.MailFrom}, fileMailbox{dir: cfg.MailDir}, nil
+	}
+	s, err := mail.NewSMTPSender(mail.SMTPConfig{
+		Host: cfg.SMTPHost, Port: cfg.SMTPPort, TLS: cfg.SMTPTLS,
+		User: cfg.SMTPUser, Password: cfg.SMTPPassword, From: cfg.MailFrom,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	logger.Info("Mail goes through SMTP", "host", cfg.SMTPHost, "port", cfg.SMTPPort, "tls", cfg.SMTPTLS)
+	return s, nil, nil
+}
+
+// expireUnconfirmed closes, every interval, the requests whose
+// confirmation link expired, and purges their personal fields.
+func expireUnconfirmed(ctx context.Context, db *sqlite.DB, logger *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		refs, err := db.ExpireUnconfirmed(ctx, time.Now())
+		if err != nil && ctx.Err() == nil {
+			logger.Error("Expiring unconfirmed requests failed", "error", err)
+		}
+		for _, ref := range refs {
+			logger.Info("Request not confirmed in time: closed and purged", "ref", ref)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func newLogger(level string, w io.Writer) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+func randomKey() ([]byte, error) {
+	b := make([]byte, 32)
+	_, err := rand.Read(b)
+	return b, err
+}
+
+// fileMailbox shows the development mailbox from the file sender's folder.
+type fileMailbox struct{ dir string }
+
+func (m fileMailbox) Dir() string { return m.dir }
+
+func (m fileMailbox) List() ([]web.StoredMail, error) {
+	files, err := mail.ListFiles(m.dir)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]web.StoredMail, len(files))
+	for i, f := range files {
+		out[i] = storedMail(f)
+	}
+	return out, nil
+}
+
+func (m fileMailbox) Read(name string) (web.StoredMail, error) {
+	f, err := mail.ReadFile(m.dir, name)
+	return storedMail(f), err
+}
+
+func storedMail(f mail.FileMail) web.StoredMail {
+	return web.StoredMail{Name: f.Name, Date: f.ModTime, To: f.To, Subject: f.Subject, Text: f.Text, HTML: f.HTML}
+}

@@ -1,0 +1,180 @@
+// Package config reads dsar's configuration from environment variables and
+// validates it. Only cmd/dsar calls it: every other package receives plain
+// values.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything the service can be told from outside.
+type Config struct {
+	Addr     string // DSAR_ADDR: listen address
+	BaseURL  string // DSAR_BASE_URL: public URL used in links sent by mail
+	DataDir  string // DSAR_DATA_DIR
+	DBPath   string // DSAR_DB_PATH (default <DataDir>/dsar.db)
+	MailDir  string // DSAR_MAIL_DIR (default <DataDir>/mail): used when no SMTP host is set
+	LogLevel string // DSAR_LOG_LEVEL: debug, info, warn, error
+
+	SMTPHost     string // DSAR_SMTP_HOST: empty means mail is written to MailDir
+	SMTPPort     int    // DSAR_SMTP_PORT
+	SMTPTLS      string // DSAR_SMTP_TLS: mandatory, opportunistic, tls, none
+	SMTPUser     string // DSAR_SMTP_USER
+	SMTPPassword string // DSAR_SMTP_PASSWORD
+	MailFrom     string // DSAR_MAIL_FROM
+
+	ConfirmTTL time.Duration // DSAR_CONFIRM_TTL: lifetime of the email confirmation link
+	StatusTTL  time.Duration // DSAR_STATUS_TTL: lifetime of the status page link
+
+	RateLimit int // DSAR_RATE_LIMIT: form submissions per IP per hour; 0 disables
+	RateBurst int // DSAR_RATE_BURST
+
+	TrustedProxies []string // DSAR_TRUSTED_PROXIES: comma-separated CIDRs whose X-Forwarded-For is believed
+}
+
+// Defaults returns the configuration of a fresh machine: everything under
+// ./data, mail to files, listening on loopback.
+func Defaults() Config {
+	return Config{
+		Addr:       "127.0.0.1:8080",
+		BaseURL:    "http://127.0.0.1:8080",
+		DataDir:    "data",
+		LogLevel:   "info",
+		SMTPPort:   587,
+		SMTPTLS:    "mandatory",
+		MailFrom:   "VRACOOP - Protection des données <dpo@vracoop.fr>",
+		ConfirmTTL: 7 * 24 * time.Hour,
+		StatusTTL:  180 * 24 * time.Hour,
+		RateLimit:  20,
+		RateBurst:  5,
+	}
+}
+
+// FromEnv reads the configuration from getenv (os.Getenv in production, a
+// map in tests) over the defaults, and validates it.
+func FromEnv(getenv func(string) string) (Config, error) {
+	c := Defaults()
+	p := parser{getenv: getenv}
+	p.str("DSAR_ADDR", &c.Addr)
+	p.str("DSAR_BASE_URL", &c.BaseURL)
+	p.str("DSAR_DATA_DIR", &c.DataDir)
+	p.str("DSAR_DB_PATH", &c.DBPath)
+	p.str("DSAR_MAIL_DIR", &c.MailDir)
+	p.str("DSAR_LOG_LEVEL", &c.LogLevel)
+	p.str("DSAR_SMTP_HOST", &c.SMTPHost)
+	p.int("DSAR_SMTP_PORT", &c.SMTPPort)
+	p.str("DSAR_SMTP_TLS", &c.SMTPTLS)
+	p.str("DSAR_SMTP_USER", &c.SMTPUser)
+	p.str("DSAR_SMTP_PASSWORD", &c.SMTPPassword)
+	p.str("DSAR_MAIL_FROM", &c.MailFrom)
+	p.duration("DSAR_CONFIRM_TTL", &c.ConfirmTTL)
+	p.duration("DSAR_STATUS_TTL", &c.StatusTTL)
+	p.int("DSAR_RATE_LIMIT", &c.RateLimit)
+	p.int("DSAR_RATE_BURST", &c.RateBurst)
+	p.list("DSAR_TRUSTED_PROXIES", &c.TrustedProxies)
+	if c.DBPath == "" {
+		c.DBPath = filepath.Join(c.DataDir, "dsar.db")
+	}
+	if c.MailDir == "" {
+		c.MailDir = filepath.Join(c.DataDir, "mail")
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if err := errors.Join(append(p.errs, c.Validate())...); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// MailToFiles reports whether mail is written to MailDir instead of sent.
+func (c Config) MailToFiles() bool { return c.SMTPHost == "" }
+
+// Validate reports every setting that cannot work.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("DSAR_BASE_URL must be an http(s) URL, got %q", c.BaseURL)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("DSAR_LOG_LEVEL must be debug, info, warn or error, got %q", c.LogLevel)
+	}
+	switch c.SMTPTLS {
+	case "mandatory", "opportunistic", "tls", "none":
+	default:
+		bad("DSAR_SMTP_TLS must be mandatory, opportunistic, tls or none, got %q", c.SMTPTLS)
+	}
+	if c.SMTPPort < 1 || c.SMTPPort > 65535 {
+		bad("DSAR_SMTP_PORT must be a port number, got %d", c.SMTPPort)
+	}
+	if c.SMTPPassword != "" && c.SMTPUser == "" {
+		bad("DSAR_SMTP_PASSWORD is set but DSAR_SMTP_USER is not")
+	}
+	if c.MailFrom == "" {
+		bad("DSAR_MAIL_FROM must not be empty")
+	}
+	if c.ConfirmTTL < time.Hour {
+		bad("DSAR_CONFIRM_TTL must be at least 1h, got %s", c.ConfirmTTL)
+	}
+	if c.StatusTTL < 24*time.Hour {
+		bad("DSAR_STATUS_TTL must be at least 24h, got %s", c.StatusTTL)
+	}
+	if c.RateLimit < 0 || c.RateBurst < 1 {
+		bad("DSAR_RATE_LIMIT must be >= 0 and DSAR_RATE_BURST >= 1")
+	}
+	return errors.Join(errs...)
+}
+
+// parser reads typed values and collects every error instead of stopping at
+// the first, so that one start tells the operator everything.
+type parser struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (p *parser) str(name string, dst *string) {
+	if v := strings.TrimSpace(p.getenv(name)); v != "" {
+		*dst = v
+	}
+}
+
+func (p *parser) int(name string, dst *int) {
+	if v := strings.TrimSpace(p.getenv(name)); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			p.errs = append(p.errs, fmt.Errorf("%s must be an integer, got %q", name, v))
+			return
+		}
+		*dst = n
+	}
+}
+
+func (p *parser) duration(name string, dst *time.Duration) {
+	if v := strings.TrimSpace(p.getenv(name)); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			p.errs = append(p.errs, fmt.Errorf("%s must be a duration such as 168h, got %q", name, v))
+			return
+		}
+		*dst = d
+	}
+}
+
+func (p *parser) list(name string, dst *[]string) {
+	if v := strings.TrimSpace(p.getenv(name)); v != "" {
+		var out []string
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+		*dst = out
+	}
+}

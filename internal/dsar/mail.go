@@ -1,0 +1,23 @@
+package dsar
+
+import "time"
+
+// Mail is an outgoing message exactly as it will be sent. It is rendered
+// when it is put in the outbox, in the same transaction as the change that
+// causes it, so that no change is acknowledged without its mail and no mail
+// is sent for a change that did not happen.
+type Mail struct {
+	ID        int64
+	RequestID string // empty for mail about no particular request
+	To        string
+	Subject   string // carries the request's reference
+	Text      string // plain-text body
+	HTML      string // HTML alternative
+	CreatedAt time.Time
+	Attempts  int
+}
+
+// RenderMail renders the mail that a change to a request causes, given the
+// request and the token the mail must carry. Stores call it inside the
+// transaction that makes the change.
+type RenderMail func(r Request, tok Token) (Mail, error)

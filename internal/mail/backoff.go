@@ -1,0 +1,25 @@
+package mail
+
+import (
+	"math/rand/v2"
+	"time"
+)
+
+// Bounds of DefaultBackoff.
+const (
+	firstRetry = 30 * time.Second
+	lastRetry  = time.Hour
+)
+
+// DefaultBackoff returns how long to wait before the next attempt at a mail
+// after attempts failed ones: 30s, 1m, 2m, ... up to 1h, each lengthened by up
+// to a tenth at random so that mails that failed together do not all come
+// back in the same second.
+func DefaultBackoff(attempts int) time.Duration {
+	d := firstRetry
+	for i := 1; i < attempts && d < lastRetry; i++ {
+		d *= 2
+	}
+	d = min(d, lastRetry)
+	return d + rand.N(d/10+1)
+}

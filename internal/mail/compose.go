@@ -1,0 +1,121 @@
+package mail
+
+import (
+	"bytes"
+	htmltemplate "html/template"
+	"fmt"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	"github.com/vracoop/dsar/internal/dsar"
+	"github.com/vracoop/dsar/internal/i18n"
+	"github.com/vracoop/dsar/templates"
+)
+
+// Composer renders the mails sent to people, in their language, with a
+// plain-text body and an HTML alternative. Templates are parsed once, at
+// start, so a missing one fails there and not when a person is waiting.
+type Composer struct {
+	BaseURL string // public URL of the portal, without trailing slash
+	html    map[string]*htmltemplate.Template
+	text    map[string]*texttemplate.Template
+}
+
+// mailNames lists every mail template pair under templates/mail.
+var mailNames = []string{"confirm", "ack"}
+
+// NewComposer parses the mail templates.
+func NewComposer(baseURL string) (*Composer, error) {
+	c := &Composer{BaseURL: strings.TrimRight(baseURL, "/"),
+		html: map[string]*htmltemplate.Template{}, text: map[string]*texttemplate.Template{}}
+	for _, name := range mailNames {
+		h, err := htmltemplate.New("layout").Funcs(i18n.Funcs()).
+			ParseFS(templates.FS, "mail/layout.html", "mail/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse mail template %s: %w", name, err)
+		}
+		t, err := texttemplate.New(name+".txt").Funcs(i18n.Funcs()).ParseFS(templates.FS, "mail/"+name+".txt")
+		if err != nil {
+			return nil, fmt.Errorf("parse mail template %s: %w", name, err)
+		}
+		c.html[name], c.text[name] = h, t
+	}
+	return c, nil
+}
+
+// mailView is what a mail template sees.
+type mailView struct {
+	Lang      i18n.Lang
+	Subject   string
+	Name      string
+	Ref       string
+	KindList  string
+	Link      string
+	Expires   string
+	Received  string
+	Due       string
+	FooterKey string
+}
+
+// Confirmation renders the mail that asks a person to confirm their email
+// address; tok is the confirmation token.
+func (c *Composer) Confirmation(r dsar.Request, tok dsar.Token) (dsar.Mail, error) {
+	lang := langOf(r)
+	v := c.view(r, "mail.confirm.subject", "mail.footer")
+	v.Link = c.BaseURL + "/c/" + tok.Plain
+	v.Expires = i18n.FormatDate(lang, dsar.DateOf(tok.ExpiresAt)) + " " + clock(lang, tok.ExpiresAt)
+	return c.render("confirm", r, v)
+}
+
+// Acknowledgment renders the mail that confirms receipt, with the due date
+// and the link to the status page; tok is the status token.
+func (c *Composer) Acknowledgment(r dsar.Request, tok dsar.Token) (dsar.Mail, error) {
+	lang := langOf(r)
+	v := c.view(r, "mail.ack.subject", "mail.footer.ack")
+	v.Link = c.BaseURL + "/s/" + tok.Plain
+	v.Received = i18n.FormatDate(lang, r.Clock.Start)
+	v.Due = i18n.FormatDate(lang, r.Clock.Due())
+	return c.render("ack", r, v)
+}
+
+func (c *Composer) view(r dsar.Request, subjectKey, footerKey string) mailView {
+	lang := langOf(r)
+	return mailView{Lang: lang, Subject: i18n.T(lang, subjectKey, r.Ref), Name: r.Name, Ref: r.Ref,
+		KindList: KindList(lang, r.Kinds), FooterKey: footerKey}
+}
+
+func (c *Composer) render(name string, r dsar.Request, v mailView) (dsar.Mail, error) {
+	var html, text bytes.Buffer
+	if err := c.html[name].ExecuteTemplate(&html, "layout", v); err != nil {
+		return dsar.Mail{}, fmt.Errorf("render %s html: %w", name, err)
+	}
+	if err := c.text[name].Execute(&text, v); err != nil {
+		return dsar.Mail{}, fmt.Errorf("render %s text: %w", name, err)
+	}
+	return dsar.Mail{RequestID: r.ID, To: r.Email, Subject: v.Subject, Text: text.String(), HTML: html.String()}, nil
+}
+
+// KindList names the rights of a request in the person's language:
+// "Accès, Effacement".
+func KindList(lang i18n.Lang, kinds []dsar.Kind) string {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = i18n.T(lang, "kind.short."+string(k))
+	}
+	return strings.Join(names, ", ")
+}
+
+func langOf(r dsar.Request) i18n.Lang {
+	l, _ := i18n.Parse(r.Lang)
+	return l
+}
+
+// clock writes the Paris time of t as people read it: "14 h 05" or "14:05".
+func clock(lang i18n.Lang, t time.Time) string {
+	p := dsar.Paris()
+	if lang == i18n.EN {
+		return t.In(p).Format("15:04") + " (Paris time)"
+	}
+	return strings.Replace(t.In(p).Format("15 h 04"), " h 00", " h", 1)
+}

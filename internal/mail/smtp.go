@@ -1,0 +1,144 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	netmail "net/mail"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+
+	"github.com/vracoop/dsar/internal/dsar"
+)
+
+// TLS modes of SMTPConfig.
+const (
+	TLSMandatory     = "mandatory"     // STARTTLS, required
+	TLSOpportunistic = "opportunistic" // STARTTLS when the server offers it
+	TLSNone          = "none"          // plain text: a local relay or a test server
+	TLSImplicit      = "tls"           // TLS from the first byte (port 465)
+)
+
+// defaultSMTPTimeout bounds each step of a delivery when SMTPConfig sets no
+// Timeout.
+const defaultSMTPTimeout = 30 * time.Second
+
+// SMTPConfig says how to reach the SMTP server.
+type SMTPConfig struct {
+	Host string
+	Port int // 0: 587 with STARTTLS, 465 with implicit TLS, 25 without TLS
+
+	// TLS is TLSMandatory (the default when empty), TLSOpportunistic,
+	// TLSNone or TLSImplicit.
+	TLS string
+
+	// User and Password are for SMTP AUTH, used only when User is set. The
+	// best mechanism the server offers is chosen; PLAIN and LOGIN only over
+	// TLS, or to a server on the loopback interface.
+	User, Password string
+
+	From     string // sender, e.g. "VRACOOP – Protection des données <dpo@vracoop.fr>"
+	HeloName string // optional: the name given in EHLO (default: this host's name)
+	Timeout  time.Duration
+}
+
+// SMTPSender sends mail through an SMTP server, one connection per mail.
+type SMTPSender struct {
+	client *gomail.Client
+	from   string
+}
+
+// NewSMTPSender checks cfg and returns a sender for it. It does not connect:
+// a server that is down at start-up only delays the mail.
+func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
+	if _, err := netmail.ParseAddress(cfg.From); err != nil {
+		return nil, fmt.Errorf("smtp sender address %q: %w", cfg.From, err)
+	}
+	opts, err := smtpOptions(cfg)
+	if err != nil {
+		return nil, err
+	}
+	client, err := gomail.NewClient(cfg.Host, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("smtp client: %w", err)
+	}
+	return &SMTPSender{client: client, from: cfg.From}, nil
+}
+
+// smtpOptions turns cfg into go-mail client options.
+func smtpOptions(cfg SMTPConfig) ([]gomail.Option, error) {
+	if cfg.Host == "" {
+		return nil, errors.New("smtp: no host")
+	}
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = defaultSMTPTimeout
+	}
+	opts := []gomail.Option{gomail.WithTimeout(timeout)}
+	port := cfg.Port
+	auth := gomail.SMTPAuthAutoDiscover
+	switch cfg.TLS {
+	case TLSMandatory, "":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+		port = orDefault(port, 587)
+	case TLSOpportunistic:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSOpportunistic))
+		port = orDefault(port, 587)
+	case TLSImplicit:
+		opts = append(opts, gomail.WithSSL())
+		port = orDefault(port, 465)
+	case TLSNone:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+		port = orDefault(port, 25)
+		if cfg.User != "" && !isLoopback(cfg.Host) {
+			return nil, fmt.Errorf("smtp: refusing to send the password in clear to %s: set TLS to %q or %q", cfg.Host, TLSMandatory, TLSImplicit)
+		}
+		// go-mail's discovery never picks PLAIN without TLS; PLAIN itself
+		// still refuses any host but a loopback one.
+		auth = gomail.SMTPAuthPlain
+	default:
+		return nil, fmt.Errorf("smtp: unknown TLS mode %q (want %s, %s, %s or %s)", cfg.TLS, TLSMandatory, TLSOpportunistic, TLSNone, TLSImplicit)
+	}
+	opts = append(opts, gomail.WithPort(port))
+	if cfg.HeloName != "" {
+		opts = append(opts, gomail.WithHELO(cfg.HeloName))
+	}
+	if cfg.User != "" {
+		opts = append(opts, gomail.WithSMTPAuth(auth), gomail.WithUsername(cfg.User), gomail.WithPassword(cfg.Password))
+	}
+	return opts, nil
+}
+
+// orDefault returns v, or def when v is zero.
+func orDefault(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// isLoopback reports whether host names this machine in the way go-mail's
+// PLAIN authentication recognises.
+func isLoopback(host string) bool {
+	return host == "localhost" || host == "127.0.0.1" || host == "::1"
+}
+
+// Send delivers m in a connection of its own. It returns nil once the server
+// has accepted the message.
+func (s *SMTPSender) Send(ctx context.Context, m dsar.Mail) error {
+	msg, err := Compose(m, s.from)
+	if err != nil {
+		return err
+	}
+	err = s.client.DialAndSendWithContext(ctx, msg)
+	if err != nil && msg.IsDelivered() {
+		// The server accepted the message; only the RSET or QUIT after it
+		// failed. Reporting a failure would send it a second time.
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("smtp: mail %d: %w", m.ID, err)
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/vracoop/dsar/internal/dsar"
+)
+
+// Outbox states.
+const (
+	mailPending   = "pending"
+	mailSent      = "sent"
+	mailFailed    = "failed"    // permanent failure: kept, shown in the log
+	mailCancelled = "cancelled" // its request was purged before it could be sent
+)
+
+func insertMail(ctx context.Context, tx *sql.Tx, m dsar.Mail, now time.Time) error {
+	var reqID sql.NullString
+	if m.RequestID != "" {
+		reqID = sql.NullString{String: m.RequestID, Valid: true}
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO outbox (request_id, to_addr, subject, text_body, html_body, created_at, next_attempt_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		reqID, m.To, m.Subject, m.Text, m.HTML, formatTime(now), formatTime(now))
+	if err != nil {
+		return mapError(fmt.Errorf("insert mail: %w", err))
+	}
+	return nil
+}
+
+// purgeMail removes the personal content of a request's mails. A mail not
+// yet sent is cancelled: the link it carries has expired with the request.
+func purgeMail(ctx context.Context, tx *sql.Tx, requestID string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `
+		UPDATE outbox SET to_addr = '', subject = '', text_body = '', html_body = '',
+			state = CASE WHEN state = ? THEN ? ELSE state END,
+			last_error = CASE WHEN state = ? THEN 'request purged before delivery' ELSE last_error END
+		WHERE request_id = ?`, mailPending, mailCancelled, mailPending, requestID)
+	if err != nil {
+		return mapError(fmt.Errorf("purge mail: %w", err))
+	}
+	return nil
+}
+
+// DueMail returns up to limit pending mails whose next attempt is due at now,
+// oldest first.
+func (db *DB) DueMail(ctx context.Context, now time.Time, limit int) ([]dsar.Mail, error) {
+	rows, err := db.db.QueryContext(ctx, `
+		SELECT id, COALESCE(request_id, ''), to_addr, subject, text_body, html_body, created_at, attempts
+		FROM outbox WHERE state = ? AND next_attempt_at <= ?
+		ORDER BY next_attempt_at, id LIMIT ?`, mailPending, formatTime(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("due mail: %w", err)
+	}
+	defer rows.Close()
+	var out []dsar.Mail
+	for rows.Next() {
+		var m dsar.Mail
+		var created string
+		if err := rows.Scan(&m.ID, &m.RequestID, &m.To, &m.Subject, &m.Text, &m.HTML, &created, &m.Attempts); err != nil {
+			return nil, err
+		}
+		if m.CreatedAt, err = parseTime(created); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// NextMailAt returns when the earliest pending mail is due, or false when
+// none is pending.
+func (db *DB) NextMailAt(ctx context.Context) (time.Time, bool, error) {
+	var next sql.NullString
+	err := db.db.QueryRowContext(ctx, `SELECT MIN(next_attempt_at) FROM outbox WHERE state = ?`, mailPending).Scan(&next)
+	if err != nil || !next.Valid {
+		return time.Time{}, false, err
+	}
+	t, err := parseTime(next.String)
+	return t, err == nil, err
+}
+
+// MarkMailSent records that a mail was accepted by the mail server.
+func (db *DB) MarkMailSent(ctx context.Context, id int64, at time.Time) error {
+	return db.setMailState(ctx, `UPDATE outbox SET state = ?, sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?`,
+		mailSent, formatTime(at), id)
+}
+
+// MarkMailRetry records a temporary failure and when to try again.
+func (db *DB) MarkMailRetry(ctx context.Context, id int64, next time.Time, reason string) error {
+	return db.setMailState(ctx, `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?`,
+		formatTime(next), reason, id)
+}
+
+// MarkMailFailed records a permanent failure. The mail is kept, never
+// dropped, so that staff can see it and act.
+func (db *DB) MarkMailFailed(ctx context.Context, id int64, reason string) error {
+	return db.setMailState(ctx, `UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ? WHERE id = ?`,
+		mailFailed, reason, id)
+}
+
+func (db *DB) setMailState(ctx context.Context, query string, args ...any) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return mapError(fmt.Errorf("update outbox: %w", err))
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return notFound("mail")
+		}
+		return nil
+	})
+}
+
+// MailState returns the state, attempts and last error of one mail.
+func (db *DB) MailState(ctx context.Context, id int64) (state string, attempts int, lastError string, err error) {
+	err = db.db.QueryRowContext(ctx, `SELECT state, attempts, last_error FROM outbox WHERE id = ?`, id).
+		Scan(&state, &attempts, &lastError)
+	return state, attempts, lastError, err
+}
+
+// EnqueueMail puts a mail in the outbox on its own, for mail that no other
+// change causes (such as reminders).
+func (db *DB) EnqueueMail(ctx context.Context, m dsar.Mail, now time.Time) (int64, error) {
+	var id int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := insertMail(ctx, tx, m, now); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT last_insert_rowid()`).Scan(&id)
+	})
+	return id, err
+}

@@ -1,0 +1,353 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vracoop/dsar/internal/dsar"
+)
+
+// CreateRequest stores a new request with its public reference, its
+// confirmation token and the confirmation mail. It fills r.Ref.
+func (db *DB) CreateRequest(ctx context.Context, r *dsar.Request, confirm dsar.Token, render dsar.RenderMail) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		ref, err := nextRef(ctx, tx, r.CreatedAt)
+		if err != nil {
+			return err
+		}
+		r.Ref = ref
+		if err := insertRequest(ctx, tx, r); err != nil {
+			return err
+		}
+		ev := dsar.Event{RequestID: r.ID, At: r.CreatedAt, Actor: dsar.ActorPerson, Type: dsar.EventStatus, To: r.Status, Note: "submitted via " + string(r.Channel)}
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		confirm.RequestID = r.ID
+		if err := insertToken(ctx, tx, confirm, r.CreatedAt); err != nil {
+			return err
+		}
+		m, err := render(*r, confirm)
+		if err != nil {
+			return fmt.Errorf("render confirmation mail: %w", err)
+		}
+		return insertMail(ctx, tx, m, r.CreatedAt)
+	})
+}
+
+// ConfirmRequest follows a confirmation link: the token is used up, the
+// request becomes received and its clock starts, a status-page token is
+// stored, and the acknowledgment is put in the outbox.
+func (db *DB) ConfirmRequest(ctx context.Context, confirmHash string, status dsar.Token, now time.Time, render dsar.RenderMail) (dsar.Request, error) {
+	var r dsar.Request
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if r, err = requestByToken(ctx, tx, confirmHash, dsar.TokenConfirm, now); err != nil {
+			return err
+		}
+		ev, err := r.Confirm(now)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tokens SET used_at = ? WHERE hash = ?`, formatTime(now), confirmHash); err != nil {
+			return fmt.Errorf("use token: %w", err)
+		}
+		if err := updateRequest(ctx, tx, r); err != nil {
+			return err
+		}
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		status.RequestID = r.ID
+		if err := insertToken(ctx, tx, status, now); err != nil {
+			return err
+		}
+		m, err := render(r, status)
+		if err != nil {
+			return fmt.Errorf("render acknowledgment: %w", err)
+		}
+		return insertMail(ctx, tx, m, now)
+	})
+	return r, err
+}
+
+// RequestByToken returns the request a token opens, or why it cannot.
+func (db *DB) RequestByToken(ctx context.Context, hash string, purpose dsar.TokenPurpose, now time.Time) (dsar.Request, error) {
+	return requestByToken(ctx, db.db, hash, purpose, now)
+}
+
+// ExpireUnconfirmed closes every request whose confirmation link expired
+// before now, purges its personal fields (in the request and in its mails),
+// and returns their references.
+func (db *DB) ExpireUnconfirmed(ctx context.Context, now time.Time) ([]string, error) {
+	rows, err := db.db.QueryContext(ctx, `
+		SELECT r.id FROM requests r
+		WHERE r.status = ? AND NOT EXISTS (
+			SELECT 1 FROM tokens t WHERE t.request_id = r.id AND t.purpose = ? AND t.expires_at > ?)`,
+		dsar.StatusAwaitingConfirmation, dsar.TokenConfirm, formatTime(now))
+	if err != nil {
+		return nil, fmt.Errorf("find unconfirmed requests: %w", err)
+	}
+	ids, err := scanStrings(rows)
+	if err != nil {
+		return nil, err
+	}
+	var refs []string
+	for _, id := range ids {
+		err := db.inTx(ctx, func(tx *sql.Tx) error {
+			r, err := findRequest(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			ev, err := r.ExpireUnconfirmed(now)
+			if err != nil {
+				return err
+			}
+			if err := updateRequest(ctx, tx, r); err != nil {
+				return err
+			}
+			if err := purgeMail(ctx, tx, r.ID, now); err != nil {
+				return err
+			}
+			refs = append(refs, r.Ref)
+			return insertEvent(ctx, tx, ev)
+		})
+		if err != nil && dsar.ErrorCode(err) != dsar.ECONFLICT {
+			return refs, fmt.Errorf("expire request %s: %w", id, err)
+		}
+	}
+	return refs, nil
+}
+
+// FindRequest returns the request with the given ID.
+func (db *DB) FindRequest(ctx context.Context, id string) (dsar.Request, error) {
+	return findRequest(ctx, db.db, id)
+}
+
+// FindRequestByRef returns the request with the given public reference.
+func (db *DB) FindRequestByRef(ctx context.Context, ref string) (dsar.Request, error) {
+	var id string
+	err := db.db.QueryRowContext(ctx, `SELECT id FROM requests WHERE ref = ?`, ref).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return dsar.Request{}, notFound("request")
+	} else if err != nil {
+		return dsar.Request{}, fmt.Errorf("find request %s: %w", ref, err)
+	}
+	return findRequest(ctx, db.db, id)
+}
+
+// RequestEvents returns a request's history, oldest first.
+func (db *DB) RequestEvents(ctx context.Context, id string) ([]dsar.Event, error) {
+	rows, err := db.db.QueryContext(ctx, `
+		SELECT id, request_id, at, actor, type, from_status, to_status, note
+		FROM request_events WHERE request_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("request events: %w", err)
+	}
+	defer rows.Close()
+	var evs []dsar.Event
+	for rows.Next() {
+		var ev dsar.Event
+		var at, from, to string
+		if err := rows.Scan(&ev.ID, &ev.RequestID, &at, &ev.Actor, &ev.Type, &from, &to, &ev.Note); err != nil {
+			return nil, err
+		}
+		if ev.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		ev.From, ev.To = dsar.Status(from), dsar.Status(to)
+		evs = append(evs, ev)
+	}
+	return evs, rows.Err()
+}
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func requestByToken(ctx context.Context, q querier, hash string, purpose dsar.TokenPurpose, now time.Time) (dsar.Request, error) {
+	var tok dsar.Token
+	var expires string
+	var used sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT request_id, purpose, expires_at, used_at FROM tokens WHERE hash = ?`, hash).
+		Scan(&tok.RequestID, &tok.Purpose, &expires, &used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return dsar.Request{}, dsar.ErrTokenUnknown
+	} else if err != nil {
+		return dsar.Request{}, fmt.Errorf("find token: %w", err)
+	}
+	if tok.ExpiresAt, err = parseTime(expires); err != nil {
+		return dsar.Request{}, err
+	}
+	if err := tok.Check(purpose, now, used.Valid); err != nil {
+		return dsar.Request{}, err
+	}
+	return findRequest(ctx, q, tok.RequestID)
+}
+
+// nextRef allocates the next public reference of the year of now.
+func nextRef(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) {
+	year := now.In(time.UTC).Year()
+	var n int
+	err := tx.QueryRowContext(ctx, `
+		INSERT INTO ref_counters (year, last) VALUES (?, 1)
+		ON CONFLICT (year) DO UPDATE SET last = last + 1
+		RETURNING last`, year).Scan(&n)
+	if err != nil {
+		return "", mapError(fmt.Errorf("allocate reference: %w", err))
+	}
+	return dsar.FormatRef(year, n), nil
+}
+
+const requestColumns = `id, ref, status, relationship, channel, lang,
+	name, email, phone, shop_name, shop_town, rectify_wrong, rectify_correct, details,
+	created_at, received_at, confirmed_at, clock_start, due_date, extended, extension_reason,
+	paused_days, paused_since, closed_at, purged_at`
+
+// updateRequestSQL sets every column but the ID, in requestColumns order.
+var updateRequestSQL = func() string {
+	cols := strings.Split(requestColumns, ",")
+	sets := make([]string, 0, len(cols)-1)
+	for _, c := range cols[1:] {
+		sets = append(sets, strings.TrimSpace(c)+" = ?")
+	}
+	return "UPDATE requests SET " + strings.Join(sets, ", ") + " WHERE id = ?"
+}()
+
+func insertRequest(ctx context.Context, tx *sql.Tx, r *dsar.Request) error {
+	args := requestArgs(*r)
+	_, err := tx.ExecContext(ctx, `INSERT INTO requests (`+requestColumns+`)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+	if err != nil {
+		return mapError(fmt.Errorf("insert request: %w", err))
+	}
+	for _, k := range r.Kinds {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO request_kinds (request_id, kind) VALUES (?, ?)`, r.ID, k); err != nil {
+			return mapError(fmt.Errorf("insert request kind: %w", err))
+		}
+	}
+	return nil
+}
+
+// updateRequest writes every mutable field of r. The kinds do not change.
+func updateRequest(ctx context.Context, tx *sql.Tx, r dsar.Request) error {
+	args := requestArgs(r)
+	args = append(args[1:], r.ID)
+	_, err := tx.ExecContext(ctx, updateRequestSQL, args...)
+	if err != nil {
+		return mapError(fmt.Errorf("update request %s: %w", r.Ref, err))
+	}
+	return nil
+}
+
+func requestArgs(r dsar.Request) []any {
+	var due dsar.Date
+	if r.ClockStarted() {
+		due = r.Clock.Due()
+	}
+	return []any{r.ID, r.Ref, r.Status, r.Relationship, r.Channel, r.Lang,
+		r.Name, r.Email, r.Phone, r.ShopName, r.ShopTown, r.RectifyWrong, r.RectifyCorrect, r.Details,
+		formatTime(r.CreatedAt), formatTime(r.ReceivedAt), nullTime(r.ConfirmedAt),
+		nullDate(r.Clock.Start), nullDate(due), r.Clock.Extended, r.ExtensionReason,
+		r.Clock.PausedDays, nullTime(r.PausedSince), nullTime(r.ClosedAt), nullTime(r.PurgedAt)}
+}
+
+func findRequest(ctx context.Context, q querier, id string) (dsar.Request, error) {
+	var r dsar.Request
+	var created, received string
+	var confirmed, start, due, paused, closed, purged sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE id = ?`, id).Scan(
+		&r.ID, &r.Ref, &r.Status, &r.Relationship, &r.Channel, &r.Lang,
+		&r.Name, &r.Email, &r.Phone, &r.ShopName, &r.ShopTown, &r.RectifyWrong, &r.RectifyCorrect, &r.Details,
+		&created, &received, &confirmed, &start, &due, &r.Clock.Extended, &r.ExtensionReason,
+		&r.Clock.PausedDays, &paused, &closed, &purged)
+	if errors.Is(err, sql.ErrNoRows) {
+		return dsar.Request{}, notFound("request")
+	} else if err != nil {
+		return dsar.Request{}, fmt.Errorf("find request %s: %w", id, err)
+	}
+	var errs []error
+	var e error
+	r.CreatedAt, e = parseTime(created)
+	errs = append(errs, e)
+	r.ReceivedAt, e = parseTime(received)
+	errs = append(errs, e)
+	r.ConfirmedAt, e = scanNullTime(confirmed)
+	errs = append(errs, e)
+	r.Clock.Start, e = scanNullDate(start)
+	errs = append(errs, e)
+	r.PausedSince, e = scanNullTime(paused)
+	errs = append(errs, e)
+	r.ClosedAt, e = scanNullTime(closed)
+	errs = append(errs, e)
+	r.PurgedAt, e = scanNullTime(purged)
+	errs = append(errs, e)
+	if err := errors.Join(errs...); err != nil {
+		return dsar.Request{}, fmt.Errorf("decode request %s: %w", id, err)
+	}
+	if r.Kinds, err = requestKinds(ctx, q, id); err != nil {
+		return dsar.Request{}, err
+	}
+	return r, nil
+}
+
+func requestKinds(ctx context.Context, q querier, id string) ([]dsar.Kind, error) {
+	rows, err := q.QueryContext(ctx, `SELECT kind FROM request_kinds WHERE request_id = ?`, id)
+	if err != nil {
+		return nil, fmt.Errorf("request kinds: %w", err)
+	}
+	names, err := scanStrings(rows)
+	if err != nil {
+		return nil, err
+	}
+	// Keep the order forms show, whatever order the table returns.
+	var kinds []dsar.Kind
+	for _, k := range dsar.Kinds {
+		for _, n := range names {
+			if dsar.Kind(n) == k {
+				kinds = append(kinds, k)
+			}
+		}
+	}
+	return kinds, nil
+}
+
+func insertEvent(ctx context.Context, tx *sql.Tx, ev dsar.Event) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO request_events (request_id, at, actor, type, from_status, to_status, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		ev.RequestID, formatTime(ev.At), ev.Actor, ev.Type, ev.From, ev.To, ev.Note)
+	if err != nil {
+		return mapError(fmt.Errorf("insert event: %w", err))
+	}
+	return nil
+}
+
+func insertToken(ctx context.Context, tx *sql.Tx, t dsar.Token, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO tokens (hash, request_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		t.Hash, t.RequestID, t.Purpose, formatTime(now), formatTime(t.ExpiresAt))
+	if err != nil {
+		return mapError(fmt.Errorf("insert token: %w", err))
+	}
+	return nil
+}
+
+func scanStrings(rows *sql.Rows) ([]string, error) {
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

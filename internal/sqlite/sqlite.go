@@ -1,0 +1,120 @@
+// Package sqlite is dsar's storage: the SQLite database, its migrations, and
+// the stores for requests, tokens, events and the mail outbox. Every state
+// change and the mail it causes are written in one transaction.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/mattn/go-sqlite3"
+	"github.com/pressly/goose/v3"
+
+	"github.com/vracoop/dsar/internal/dsar"
+	"github.com/vracoop/dsar/migrations"
+)
+
+// DB is dsar's database.
+type DB struct {
+	db   *sql.DB
+	path string
+}
+
+// DSN returns the connection string for the database file at path. The
+// pragmas are in the DSN so that every pooled connection gets them: WAL,
+// foreign keys, a busy timeout, immediate write transactions (so that two
+// writers queue instead of failing on upgrade), and a full sync so that an
+// acknowledged request survives a power cut.
+func DSN(path string) string {
+	q := url.Values{}
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "FULL")
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database file at path and applies
+// every pending migration.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	sqldb, err := sql.Open("sqlite3", DSN(path))
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := sqldb.PingContext(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := migrate(ctx, sqldb); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	return &DB{db: sqldb, path: path}, nil
+}
+
+func migrate(ctx context.Context, sqldb *sql.DB) error {
+	p, err := goose.NewProvider(goose.DialectSQLite3, sqldb, migrations.FS)
+	if err != nil {
+		return fmt.Errorf("load migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.db.Close() }
+
+// IntegrityCheck runs SQLite's integrity check and returns its verdict
+// ("ok" when the file is sound).
+func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
+	var verdict string
+	err := db.db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&verdict)
+	return verdict, err
+}
+
+// inTx runs fn in a write transaction and commits it, or rolls it back when
+// fn fails.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return mapError(fmt.Errorf("begin: %w", err))
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return mapError(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// mapError turns the driver's transient failures (locked, busy, disk full,
+// I/O error) into dsar.ErrUnavailable, so that the person is asked to try
+// again later.
+func mapError(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code {
+		case sqlite3.ErrBusy, sqlite3.ErrLocked, sqlite3.ErrFull, sqlite3.ErrIoErr, sqlite3.ErrReadonly:
+			return fmt.Errorf("%w: %w", dsar.ErrUnavailable, err)
+		}
+	}
+	return err
+}
+
+// notFound is the error for a missing row.
+func notFound(what string) error { return dsar.Errorf(dsar.ENOTFOUND, "%s not found", what) }

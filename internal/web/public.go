@@ -1,0 +1,94 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/vracoop/dsar/internal/dsar"
+	"github.com/vracoop/dsar/internal/i18n"
+)
+
+func (s *Server) formPage(c *gin.Context, sub dsar.Submission) formPage {
+	b := s.base(c)
+	b.CSRF = s.csrfToken(c)
+	return formPage{base: b, Form: sub, Errors: map[string]string{},
+		Relationships: dsar.Relationships, Kinds: dsar.Kinds}
+}
+
+// handleForm shows the empty request form.
+func (s *Server) handleForm(c *gin.Context) {
+	c.HTML(http.StatusOK, "form", s.formPage(c, dsar.Submission{}))
+}
+
+// handleSubmit validates and stores a request, then sends the person to a
+// page that says what happens next. On any problem the form comes back
+// with what they typed and a message next to each field; nothing is stored.
+func (s *Server) handleSubmit(c *gin.Context) {
+	lang := langOf(c)
+	if err := c.Request.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		status, key := http.StatusBadRequest, "err.csrf"
+		if errors.As(err, &tooBig) {
+			status, key = http.StatusRequestEntityTooLarge, "err.too_large"
+		}
+		p := s.formPage(c, dsar.Submission{})
+		p.FormError = i18n.T(lang, key)
+		c.HTML(status, "form", p)
+		return
+	}
+	sub := parseSubmission(c, lang)
+	p := s.formPage(c, sub)
+	switch {
+	case !s.csrfValid(c):
+		p.FormError = i18n.T(lang, "err.csrf")
+		c.HTML(http.StatusForbidden, "form", p)
+		return
+	case c.PostForm("website") != "":
+		// A person's browser may autofill the hidden field: say so rather
+		// than pretend, so that no real request is silently lost.
+		s.opt.Logger.Info("Honeypot field filled; request refused")
+		p.FormError = i18n.T(lang, "err.honeypot")
+		c.HTML(http.StatusUnprocessableEntity, "form", p)
+		return
+	}
+	if problems := sub.Validate(); len(problems) > 0 {
+		p.Errors = problemMessages(lang, problems)
+		c.HTML(http.StatusUnprocessableEntity, "form", p)
+		return
+	}
+	if s.limiter != nil && !s.limiter.Allow(c.ClientIP()) {
+		s.opt.Logger.Warn("Rate limit reached for form posts")
+		c.Header("Retry-After", "3600")
+		p.FormError = i18n.T(lang, "err.rate_limited")
+		c.HTML(http.StatusTooManyRequests, "form", p)
+		return
+	}
+	now := s.opt.Now()
+	r := dsar.NewRequest(uuid.NewString(), sub, dsar.ChannelWeb, now)
+	tok, err := dsar.NewToken(r.ID, dsar.TokenConfirm, now.Add(s.opt.ConfirmTTL))
+	if err != nil {
+		s.fail(c, err, "new confirmation token")
+		return
+	}
+	if err := s.opt.Store.CreateRequest(c.Request.Context(), &r, tok, s.opt.Mails.Confirmation); err != nil {
+		s.fail(c, err, "create request")
+		return
+	}
+	s.opt.Notify()
+	s.opt.Logger.Info("Request submitted", slog.String("ref", r.Ref), slog.String("request_id", r.ID))
+	c.Redirect(http.StatusSeeOther, "/submitted?lang="+string(lang))
+}
+
+// submittedPage says what happens next, the same whatever the address.
+type submittedPage struct {
+	base
+	ConfirmDays int
+}
+
+func (s *Server) handleSubmitted(c *gin.Context) {
+	c.HTML(http.StatusOK, "submitted", submittedPage{base: s.base(c), ConfirmDays: int(s.opt.ConfirmTTL.Hours() / 24)})
+}

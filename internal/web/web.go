@@ -1,0 +1,144 @@
+// Package web is dsar's HTTP face, built on Gin: the public request form,
+// the confirmation and status pages reached through token links, and, when
+// mail goes to files, the development mailbox. It owns routing, form
+// parsing and validation messages, CSRF, rate limiting, security headers
+// and page rendering; it speaks to storage and mail only through the small
+// interfaces declared here.
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/vracoop/dsar/internal/dsar"
+)
+
+// Store is what the public pages need from storage.
+type Store interface {
+	CreateRequest(ctx context.Context, r *dsar.Request, confirm dsar.Token, render dsar.RenderMail) error
+	ConfirmRequest(ctx context.Context, confirmHash string, status dsar.Token, now time.Time, render dsar.RenderMail) (dsar.Request, error)
+	RequestByToken(ctx context.Context, hash string, purpose dsar.TokenPurpose, now time.Time) (dsar.Request, error)
+}
+
+// Mails renders the mails that the public pages cause.
+type Mails interface {
+	Confirmation(r dsar.Request, tok dsar.Token) (dsar.Mail, error)
+	Acknowledgment(r dsar.Request, tok dsar.Token) (dsar.Mail, error)
+}
+
+// Mailbox lists the mails written to files when no SMTP server is set.
+type Mailbox interface {
+	Dir() string
+	List() ([]StoredMail, error)
+	Read(name string) (StoredMail, error)
+}
+
+// StoredMail is one mail of the development mailbox.
+type StoredMail struct {
+	Name    string
+	Date    time.Time
+	To      string
+	Subject string
+	Text    string
+	HTML    string
+}
+
+// Options configure a Server. Zero values get safe defaults.
+type Options struct {
+	Store   Store
+	Mails   Mails
+	Mailbox Mailbox // nil: no development mailbox
+	Notify  func()  // wakes the outbox worker after a mail was stored
+	Now     func() time.Time
+	Logger  *slog.Logger
+
+	BaseURL        string
+	ConfirmTTL     time.Duration
+	StatusTTL      time.Duration
+	CSRFKey        []byte
+	RateLimit      int // form posts per IP per hour; 0 disables
+	RateBurst      int
+	TrustedProxies []string
+}
+
+// Server serves dsar's pages.
+type Server struct {
+	opt     Options
+	pages   *pages
+	limiter *ipLimiter
+	secure  bool
+	engine  *gin.Engine
+}
+
+// maxBodyBytes bounds a form post: the longest valid form is well under it.
+const maxBodyBytes = 64 << 10
+
+// New builds the server and parses every page template.
+func New(opt Options) (*Server, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	if opt.Notify == nil {
+		opt.Notify = func() {}
+	}
+	if len(opt.CSRFKey) < 32 {
+		return nil, fmt.Errorf("web: CSRF key must be at least 32 bytes")
+	}
+	p, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{opt: opt, pages: p, secure: strings.HasPrefix(opt.BaseURL, "https://")}
+	if opt.RateLimit > 0 {
+		s.limiter = newIPLimiter(opt.RateLimit, opt.RateBurst, opt.Now)
+	}
+	if s.engine, err = s.routes(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+func (s *Server) routes() (*gin.Engine, error) {
+	e := gin.New()
+	e.HTMLRender = s.pages
+	e.HandleMethodNotAllowed = true
+	if err := e.SetTrustedProxies(s.opt.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("web: trusted proxies: %w", err)
+	}
+	e.Use(s.recoverer, s.logRequests, s.securityHeaders, s.language)
+	e.NoRoute(func(c *gin.Context) { s.renderMessage(c, http.StatusNotFound, "site.error.title", "err.not_found") })
+	e.NoMethod(func(c *gin.Context) {
+		s.renderMessage(c, http.StatusMethodNotAllowed, "site.error.title", "err.not_found")
+	})
+
+	e.GET("/static/*file", s.handleStatic)
+	e.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
+
+	e.GET("/", s.handleForm)
+	e.POST("/", s.limitBody, s.handleSubmit)
+	e.GET("/submitted", s.handleSubmitted)
+
+	tokens := e.Group("/", s.tokenPage)
+	tokens.GET("/c/:token", s.handleConfirmPage)
+	tokens.POST("/c/:token", s.limitBody, s.handleConfirm)
+	tokens.GET("/s/:token", s.handleStatus)
+
+	if s.opt.Mailbox != nil {
+		e.GET("/dev/mail", s.handleMailbox)
+		e.GET("/dev/mail/:name", s.handleMailboxMessage)
+		e.GET("/dev/mail/:name/html", s.handleMailboxHTML)
+	}
+	return e, nil
+}
