@@ -11,7 +11,7 @@ var catalog = map[string]msg{
 	"site.name":        {"VRACOOP · Vos données personnelles", "VRACOOP · Your personal data"},
 	"site.skip":        {"Aller au contenu", "Skip to content"},
 	"site.lang.other":  {"English", "Français"},
-	"site.lang.label":  {"Read this page in English", "Lire cette page en français"},
+	"site.lang.label":  {"Lire cette page en français", "Read this page in English"},
 	"site.footer":      {"VRACOOP, responsable du traitement pour ses clients, prospects et fournisseurs. Contact protection des données : sebastien@vracoop.fr · 05 59 43 84 46.", "VRACOOP, controller for its customers, prospects and suppliers. Data protection contact: sebastien@vracoop.fr · +33 5 59 43 84 46."},
 	"site.required":    {"obligatoire", "required"},
 	"site.optional":    {"facultatif", "optional"},

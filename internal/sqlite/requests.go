@@ -351,3 +351,10 @@ func scanStrings(rows *sql.Rows) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// CountRequests returns how many requests are stored, whatever their status.
+func (db *DB) CountRequests(ctx context.Context) (int, error) {
+	var n int
+	err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM requests`).Scan(&n)
+	return n, err
+}
