@@ -3,15 +3,22 @@
 //
 //	dsar            run the service (same as "dsar serve")
 //	dsar serve      run the service
+//	dsar healthcheck
+//	                exit 0 when the running service answers /healthz
 package main
 
 import (
 	"context"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
+
+	"github.com/vracoop/dsar/internal/config"
 )
 
 func main() {
@@ -33,9 +40,42 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	switch cmd {
 	case "serve":
 		return serve(ctx, getenv, stdout, ready)
+	case "healthcheck":
+		return healthcheck(ctx, getenv)
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: dsar [serve]\n\nConfiguration is read from DSAR_* environment variables: see README.md.")
+		fmt.Fprintln(stdout, "usage: dsar [serve | healthcheck]\n\nConfiguration is read from DSAR_* environment variables: see README.md.")
 		return nil
 	}
 	return fmt.Errorf("unknown command %q (try: dsar help)", cmd)
+}
+
+// healthcheck asks the service listening on DSAR_ADDR whether it is up; the
+// Docker image uses it.
+func healthcheck(ctx context.Context, getenv func(string) string) error {
+	cfg, err := config.FromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	host, port, err := net.SplitHostPort(cfg.Addr)
+	if err != nil {
+		return err
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthz answered %s", resp.Status)
+	}
+	return nil
 }
