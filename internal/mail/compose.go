@@ -2,8 +2,8 @@ package mail
 
 import (
 	"bytes"
-	htmltemplate "html/template"
 	"fmt"
+	htmltemplate "html/template"
 	"strings"
 	texttemplate "text/template"
 	"time"

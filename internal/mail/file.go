@@ -31,7 +31,7 @@ func (s FileSender) Send(ctx context.Context, m dsar.Mail) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	msg, err := Compose(m, s.From)
+	msg, err := BuildMessage(m, s.From)
 	if err != nil {
 		return err
 	}

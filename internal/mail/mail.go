@@ -1,4 +1,6 @@
-// Package mail sends the mail that the outbox holds: it composes each
+// Package mail composes and sends the mail of dsar. Composer renders each
+// message from its templates, in the person's language, when it is put in
+// the outbox; the rest sends what the outbox holds: it builds each
 // dsar.Mail as one RFC 5322 message (plain text with an HTML alternative),
 // hands it to an SMTP server or, without one, writes it to a directory, and
 // runs the worker that drains the outbox, retrying temporary failures and
@@ -82,8 +84,8 @@ func sendError(err error) (*gomail.SendError, bool) {
 }
 
 // addressLike matches anything that looks like an email address or a
-// Message-ID (which holds an @ too).
-var addressLike = regexp.MustCompile(`[^\s<>()\[\]",;:]+@[^\s<>()\[\]",;:]+`)
+// Message-ID (which holds an @ too), with its angle brackets if any.
+var addressLike = regexp.MustCompile(`<?[^\s<>()\[\]",;:]+@[^\s<>()\[\]",;:]+>?`)
 
 // maxReason bounds the failure reason stored with a mail.
 const maxReason = 500

@@ -14,28 +14,28 @@ import (
 	"github.com/vracoop/dsar/internal/dsar"
 )
 
-// Compose builds the message for an outbox mail, sent from the address from
-// (which may carry a display name). The SMTP and file senders both use it, so
-// that the file mailbox shows exactly what SMTP would send.
+// BuildMessage builds the RFC 5322 message for an outbox mail, sent from the
+// address from (which may carry a display name). The SMTP and file senders
+// both use it, so that the file mailbox shows exactly what SMTP would send.
 //
 // The message is a function of the mail alone: its Date is when the mail was
 // put in the outbox, and its Message-ID and MIME boundary are derived from
 // the outbox ID. A re-send after a crash (the server accepted the mail but
 // the worker died before recording it) is then the same message, byte for
 // byte, and a receiver can recognise the duplicate.
-func Compose(m dsar.Mail, from string) (*gomail.Msg, error) {
+func BuildMessage(m dsar.Mail, from string) (*gomail.Msg, error) {
 	if m.ID <= 0 {
-		return nil, errors.New("compose mail: no outbox ID")
+		return nil, errors.New("build mail: no outbox ID")
 	}
 	sender, err := netmail.ParseAddress(from)
 	if err != nil {
-		return nil, fmt.Errorf("compose mail %d: sender address: %w", m.ID, err)
+		return nil, fmt.Errorf("build mail %d: sender address: %w", m.ID, err)
 	}
 	rcpt, err := netmail.ParseAddress(m.To)
 	if err != nil {
 		// The parser's message is kept, not the address: it ends up in the
 		// log and in the outbox row, which outlive the request.
-		return nil, fmt.Errorf("compose mail %d: %w: %s", m.ID, ErrInvalidRecipient, reason(err))
+		return nil, fmt.Errorf("build mail %d: %w: %s", m.ID, ErrInvalidRecipient, reason(err))
 	}
 	domain := domainOf(sender.Address)
 	sum := sha256.Sum256(fmt.Appendf(nil, "%d\x00%s\x00%s",

@@ -127,7 +127,7 @@ func isLoopback(host string) bool {
 // Send delivers m in a connection of its own. It returns nil once the server
 // has accepted the message.
 func (s *SMTPSender) Send(ctx context.Context, m dsar.Mail) error {
-	msg, err := Compose(m, s.from)
+	msg, err := BuildMessage(m, s.from)
 	if err != nil {
 		return err
 	}

@@ -151,9 +151,12 @@ func (w *Worker) deliver(ctx context.Context, m dsar.Mail) (sent, stop bool, err
 	log := w.logger().With("outbox_id", m.ID, "request_id", m.RequestID)
 	attempts := m.Attempts + 1
 	sendErr := w.Sender.Send(ctx, m)
+	// The outcome is recorded even if shutdown began meanwhile: a mail sent
+	// but not marked would go out twice.
+	record := context.WithoutCancel(ctx)
 	switch {
 	case sendErr == nil:
-		if err := w.Outbox.MarkMailSent(ctx, m.ID, w.now()); err != nil {
+		if err := w.Outbox.MarkMailSent(record, m.ID, w.now()); err != nil {
 			// The mail went out but will be sent again: say so.
 			log.Error("Mail sent but not recorded; it will be sent again", "error", err)
 			return true, true, fmt.Errorf("mark mail %d sent: %w", m.ID, err)
@@ -166,7 +169,7 @@ func (w *Worker) deliver(ctx context.Context, m dsar.Mail) (sent, stop bool, err
 	case Permanent(sendErr):
 		why := reason(sendErr)
 		log.Error("Mail delivery failed permanently; kept in the outbox", "attempts", attempts, "error", why)
-		if err := w.Outbox.MarkMailFailed(ctx, m.ID, why); err != nil {
+		if err := w.Outbox.MarkMailFailed(record, m.ID, why); err != nil {
 			return false, true, fmt.Errorf("mark mail %d failed: %w", m.ID, err)
 		}
 		return false, false, nil
@@ -174,7 +177,7 @@ func (w *Worker) deliver(ctx context.Context, m dsar.Mail) (sent, stop bool, err
 		why := reason(sendErr)
 		next := w.now().Add(w.backoff(attempts))
 		log.Warn("Mail delivery failed; will retry", "attempts", attempts, "retry_at", next, "error", why)
-		if err := w.Outbox.MarkMailRetry(ctx, m.ID, next, why); err != nil {
+		if err := w.Outbox.MarkMailRetry(record, m.ID, next, why); err != nil {
 			return false, true, fmt.Errorf("mark mail %d for retry: %w", m.ID, err)
 		}
 		return false, !concernsMessage(sendErr), nil

@@ -37,9 +37,9 @@ func insertMail(ctx context.Context, tx *sql.Tx, m dsar.Mail, now time.Time) err
 func purgeMail(ctx context.Context, tx *sql.Tx, requestID string, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `
 		UPDATE outbox SET to_addr = '', subject = '', text_body = '', html_body = '',
-			state = CASE WHEN state = ? THEN ? ELSE state END,
-			last_error = CASE WHEN state = ? THEN 'request purged before delivery' ELSE last_error END
-		WHERE request_id = ?`, mailPending, mailCancelled, mailPending, requestID)
+			last_error = CASE WHEN state = ? THEN 'request purged before delivery' ELSE '' END,
+			state = CASE WHEN state = ? THEN ? ELSE state END
+		WHERE request_id = ?`, mailPending, mailPending, mailCancelled, requestID)
 	if err != nil {
 		return mapError(fmt.Errorf("purge mail: %w", err))
 	}
@@ -54,7 +54,7 @@ func (db *DB) DueMail(ctx context.Context, now time.Time, limit int) ([]dsar.Mai
 		FROM outbox WHERE state = ? AND next_attempt_at <= ?
 		ORDER BY next_attempt_at, id LIMIT ?`, mailPending, formatTime(now), limit)
 	if err != nil {
-		return nil, fmt.Errorf("due mail: %w", err)
+		return nil, mapError(fmt.Errorf("due mail: %w", err))
 	}
 	defer rows.Close()
 	var out []dsar.Mail
@@ -62,10 +62,10 @@ func (db *DB) DueMail(ctx context.Context, now time.Time, limit int) ([]dsar.Mai
 		var m dsar.Mail
 		var created string
 		if err := rows.Scan(&m.ID, &m.RequestID, &m.To, &m.Subject, &m.Text, &m.HTML, &created, &m.Attempts); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("scan mail: %w", err)
 		}
 		if m.CreatedAt, err = parseTime(created); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("scan mail %d: %w", m.ID, err)
 		}
 		out = append(out, m)
 	}
@@ -84,33 +84,32 @@ func (db *DB) NextMailAt(ctx context.Context) (time.Time, bool, error) {
 	return t, err == nil, err
 }
 
+// The Mark functions change only a pending mail: one cancelled by a purge
+// while it was being sent stays cancelled (and empty).
+
 // MarkMailSent records that a mail was accepted by the mail server.
 func (db *DB) MarkMailSent(ctx context.Context, id int64, at time.Time) error {
-	return db.setMailState(ctx, `UPDATE outbox SET state = ?, sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?`,
-		mailSent, formatTime(at), id)
+	return db.setMailState(ctx, `UPDATE outbox SET state = ?, sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ? AND state = ?`,
+		mailSent, formatTime(at), id, mailPending)
 }
 
 // MarkMailRetry records a temporary failure and when to try again.
 func (db *DB) MarkMailRetry(ctx context.Context, id int64, next time.Time, reason string) error {
-	return db.setMailState(ctx, `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?`,
-		formatTime(next), reason, id)
+	return db.setMailState(ctx, `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND state = ?`,
+		formatTime(next), reason, id, mailPending)
 }
 
 // MarkMailFailed records a permanent failure. The mail is kept, never
 // dropped, so that staff can see it and act.
 func (db *DB) MarkMailFailed(ctx context.Context, id int64, reason string) error {
-	return db.setMailState(ctx, `UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ? WHERE id = ?`,
-		mailFailed, reason, id)
+	return db.setMailState(ctx, `UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ? WHERE id = ? AND state = ?`,
+		mailFailed, reason, id, mailPending)
 }
 
 func (db *DB) setMailState(ctx context.Context, query string, args ...any) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, query, args...)
-		if err != nil {
+		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
 			return mapError(fmt.Errorf("update outbox: %w", err))
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return notFound("mail")
 		}
 		return nil
 	})

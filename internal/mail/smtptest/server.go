@@ -221,4 +221,3 @@ func (c *session) Reset() {
 func (c *session) Logout() error { return nil }
 
 var _ smtp.AuthSession = (*session)(nil)
-
