@@ -48,6 +48,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 		return err
 	}
 	worker := mail.NewWorker(db, sender, logger)
+	worker.Backoff = mail.Backoff(cfg.MailRetryMin, cfg.MailRetryMax)
 
 	gin.SetMode(gin.ReleaseMode)
 	srv, err := web.New(web.Options{

@@ -29,6 +29,9 @@ type Config struct {
 	SMTPPassword string // DSAR_SMTP_PASSWORD
 	MailFrom     string // DSAR_MAIL_FROM
 
+	MailRetryMin time.Duration // DSAR_MAIL_RETRY_MIN: first delay after a temporary mail failure
+	MailRetryMax time.Duration // DSAR_MAIL_RETRY_MAX: longest delay between attempts
+
 	ConfirmTTL time.Duration // DSAR_CONFIRM_TTL: lifetime of the email confirmation link
 	StatusTTL  time.Duration // DSAR_STATUS_TTL: lifetime of the status page link
 
@@ -42,17 +45,19 @@ type Config struct {
 // ./data, mail to files, listening on loopback.
 func Defaults() Config {
 	return Config{
-		Addr:       "127.0.0.1:8080",
-		BaseURL:    "http://127.0.0.1:8080",
-		DataDir:    "data",
-		LogLevel:   "info",
-		SMTPPort:   587,
-		SMTPTLS:    "mandatory",
-		MailFrom:   "VRACOOP - Protection des données <dpo@vracoop.fr>",
-		ConfirmTTL: 7 * 24 * time.Hour,
-		StatusTTL:  180 * 24 * time.Hour,
-		RateLimit:  20,
-		RateBurst:  5,
+		Addr:         "127.0.0.1:8080",
+		BaseURL:      "http://127.0.0.1:8080",
+		DataDir:      "data",
+		LogLevel:     "info",
+		SMTPPort:     587,
+		SMTPTLS:      "mandatory",
+		MailFrom:     "VRACOOP - Protection des données <dpo@vracoop.fr>",
+		MailRetryMin: 30 * time.Second,
+		MailRetryMax: time.Hour,
+		ConfirmTTL:   7 * 24 * time.Hour,
+		StatusTTL:    180 * 24 * time.Hour,
+		RateLimit:    20,
+		RateBurst:    5,
 	}
 }
 
@@ -73,6 +78,8 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	p.str("DSAR_SMTP_USER", &c.SMTPUser)
 	p.str("DSAR_SMTP_PASSWORD", &c.SMTPPassword)
 	p.str("DSAR_MAIL_FROM", &c.MailFrom)
+	p.duration("DSAR_MAIL_RETRY_MIN", &c.MailRetryMin)
+	p.duration("DSAR_MAIL_RETRY_MAX", &c.MailRetryMax)
 	p.duration("DSAR_CONFIRM_TTL", &c.ConfirmTTL)
 	p.duration("DSAR_STATUS_TTL", &c.StatusTTL)
 	p.int("DSAR_RATE_LIMIT", &c.RateLimit)
@@ -119,6 +126,9 @@ func (c Config) Validate() error {
 	}
 	if c.MailFrom == "" {
 		bad("DSAR_MAIL_FROM must not be empty")
+	}
+	if c.MailRetryMin <= 0 || c.MailRetryMax < c.MailRetryMin {
+		bad("DSAR_MAIL_RETRY_MIN must be positive and no more than DSAR_MAIL_RETRY_MAX")
 	}
 	if c.ConfirmTTL < time.Hour {
 		bad("DSAR_CONFIRM_TTL must be at least 1h, got %s", c.ConfirmTTL)

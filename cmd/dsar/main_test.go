@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vracoop/dsar/internal/mail/smtptest"
+)
+
+// service is the real main wiring, running on a temp directory and port 0.
+type service struct {
+	t      *testing.T
+	url    string
+	cancel context.CancelFunc
+	done   chan error
+	logs   *syncBuffer
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func startService(t *testing.T, env map[string]string) *service {
+	t.Helper()
+	getenv := func(k string) string { return env[k] }
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &service{t: t, cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}}
+	ready := make(chan string, 1)
+	go func() { s.done <- run(ctx, []string{"serve"}, getenv, s.logs, func(addr string) { ready <- addr }) }()
+	select {
+	case addr := <-ready:
+		s.url = "http://" + addr
+	case err := <-s.done:
+		t.Fatalf("service did not start: %v\n%s", err, s.logs)
+	case <-time.After(10 * time.Second):
+		t.Fatal("service did not start in time")
+	}
+	t.Cleanup(s.stop)
+	return s
+}
+
+func (s *service) stop() {
+	if s.cancel == nil {
+		return
+	}
+	s.cancel()
+	s.cancel = nil
+	if err := <-s.done; err != nil {
+		s.t.Errorf("service stopped with %v", err)
+	}
+}
+
+func baseEnv(t *testing.T, smtp *smtptest.Server) map[string]string {
+	env := map[string]string{
+		"DSAR_ADDR": "127.0.0.1:0", "DSAR_DATA_DIR": t.TempDir(), "DSAR_BASE_URL": "http://dsar.test",
+		"DSAR_MAIL_RETRY_MIN": "100ms", "DSAR_MAIL_RETRY_MAX": "300ms", "DSAR_LOG_LEVEL": "debug",
+	}
+	if smtp != nil {
+		env["DSAR_SMTP_HOST"] = smtp.Host()
+		env["DSAR_SMTP_PORT"] = fmt.Sprint(smtp.Port())
+		env["DSAR_SMTP_TLS"] = "none"
+	}
+	return env
+}
+
+// person is a browser with cookies.
+type person struct {
+	t *testing.T
+	c *http.Client
+}
+
+func newPerson(t *testing.T) *person {
+	jar, _ := cookiejar.New(nil)
+	return &person{t: t, c: &http.Client{Jar: jar, Timeout: 10 * time.Second}}
+}
+
+func (p *person) get(u string) string {
+	p.t.Helper()
+	resp, err := p.c.Get(u)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		p.t.Fatalf("GET %s: %s\n%s", u, resp.Status, b)
+	}
+	return string(b)
+}
+
+func (p *person) post(u string, form url.Values) string {
+	p.t.Helper()
+	resp, err := p.c.PostForm(u, form)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		p.t.Fatalf("POST %s: %s\n%s", u, resp.Status, b)
+	}
+	return string(b)
+}
+
+var (
+	csrfRe = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+	linkRe = regexp.MustCompile(`http://dsar\.test(/[cs]/[A-Za-z0-9_-]{43})`)
+	refRe  = regexp.MustCompile(`DSAR-\d{4}-\d{6}`)
+)
+
+func csrf(t *testing.T, page string) string {
+	t.Helper()
+	m := csrfRe.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CSRF token in:\n%s", page)
+	}
+	return m[1]
+}
+
+// link returns the path of the first link of a kind ("c" to confirm, "s"
+// for the status page) in a mail's text.
+func link(t *testing.T, kind, text string) string {
+	t.Helper()
+	for _, m := range linkRe.FindAllStringSubmatch(text, -1) {
+		if strings.HasPrefix(m[1], "/"+kind+"/") {
+			return m[1]
+		}
+	}
+	t.Fatalf("no /%s/ link in:\n%s", kind, text)
+	return ""
+}
+
+// submit fills in the form as a person would and returns the page that
+// follows.
+func (p *person) submit(base, email, lang string) string {
+	page := p.get(base + "/?lang=" + lang)
+	return p.post(base+"/", url.Values{
+		"csrf_token": {csrf(p.t, page)}, "name": {"Jeanne Dupont"}, "email": {email},
+		"relationship": {"prospect"}, "kinds": {"access", "erasure"}, "details": {"Salon de Bordeaux, 2025."},
+	})
+}
+
+// TestEndToEnd drives the whole flow through the real wiring: submit, the
+// confirmation mail reaches a real SMTP server, the link is followed, the
+// acknowledgment arrives, and the status page shows the due date.
+func TestEndToEnd(t *testing.T) {
+	smtp := smtptest.Start(t)
+	svc := startService(t, baseEnv(t, smtp))
+	p := newPerson(t)
+
+	next := p.submit(svc.url, "jeanne@example.fr", "fr")
+	if !strings.Contains(next, "Vérifiez votre boîte e-mail") {
+		t.Fatalf("page after submitting:\n%s", next)
+	}
+	msgs := smtp.Wait(t, 1, 10*time.Second)
+	confirm := msgs[0]
+	if len(confirm.To) != 1 || confirm.To[0] != "jeanne@example.fr" {
+		t.Errorf("confirmation sent to %v", confirm.To)
+	}
+	ref := refRe.FindString(confirm.Subject)
+	if ref == "" || !strings.Contains(confirm.Subject, "Confirmez votre demande") {
+		t.Errorf("subject %q lacks the reference or is not in French", confirm.Subject)
+	}
+	if confirm.Text == "" || confirm.HTML == "" || !strings.Contains(confirm.HTML, "Bonjour Jeanne Dupont") {
+		t.Errorf("want a text body and an HTML alternative; got text %d bytes, html:\n%s", len(confirm.Text), confirm.HTML)
+	}
+
+	page := p.get(svc.url + link(t, "c", confirm.Text))
+	done := p.post(svc.url+link(t, "c", confirm.Text), url.Values{"csrf_token": {csrf(t, page)}})
+	if !strings.Contains(done, "Votre demande est confirmée") || !strings.Contains(done, ref) {
+		t.Fatalf("after confirming:\n%s", done)
+	}
+
+	msgs = smtp.Wait(t, 2, 10*time.Second)
+	ack := msgs[1]
+	if !strings.Contains(ack.Subject, ref) || !strings.Contains(ack.Subject, "Accusé de réception") {
+		t.Errorf("acknowledgment subject %q", ack.Subject)
+	}
+	due := regexp.MustCompile(`au plus tard le ([^.]+)\.`).FindStringSubmatch(ack.Text)
+	if due == nil {
+		t.Fatalf("acknowledgment has no due date:\n%s", ack.Text)
+	}
+	status := p.get(svc.url + link(t, "s", ack.Text))
+	if !strings.Contains(status, ref) || !strings.Contains(status, due[1]) {
+		t.Errorf("status page lacks %s or the due date %q:\n%s", ref, due[1], status)
+	}
+	if strings.Contains(status, "jeanne@example.fr") || strings.Contains(status, "Jeanne") {
+		t.Errorf("status page shows personal data")
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(smtp.Messages()); n != 2 {
+		t.Errorf("%d messages delivered, want exactly 2", n)
+	}
+}
+
+// TestSMTPOutage takes the SMTP server down, submits, brings it back, and
+// checks that every message arrives exactly once, also across a restart of
+// the service.
+func TestSMTPOutage(t *testing.T) {
+	smtp := smtptest.Start(t)
+	env := baseEnv(t, smtp)
+	svc := startService(t, env)
+	smtp.Stop()
+
+	const n = 3
+	for i := range n {
+		newPerson(t).submit(svc.url, fmt.Sprintf("person%d@example.fr", i), "en")
+	}
+	time.Sleep(700 * time.Millisecond) // several attempts fail meanwhile
+	if got := len(smtp.Messages()); got != 0 {
+		t.Fatalf("%d messages while the server was down", got)
+	}
+	if !strings.Contains(svc.logs.String(), "retry") && !strings.Contains(svc.logs.String(), "Retry") {
+		t.Errorf("no retry in the log:\n%s", svc.logs)
+	}
+
+	smtp.Restart(t)
+	msgs := smtp.Wait(t, n, 10*time.Second)
+	time.Sleep(700 * time.Millisecond) // time for any duplicate to show up
+	svc.stop()
+	startService(t, env) // a restart must not send anything again
+	time.Sleep(700 * time.Millisecond)
+
+	msgs = smtp.Messages()
+	if len(msgs) != n {
+		t.Fatalf("%d messages delivered, want %d", len(msgs), n)
+	}
+	seen := map[string]bool{}
+	for _, m := range msgs {
+		if seen[m.To[0]] {
+			t.Errorf("%s got two messages", m.To[0])
+		}
+		seen[m.To[0]] = true
+		if !strings.Contains(m.Subject, "Confirm your personal data request") {
+			t.Errorf("subject %q", m.Subject)
+		}
+	}
+}
+
+// TestMailToFiles runs on the embedded defaults: no SMTP server, so mail is
+// written under the data directory and shown on the development mailbox.
+func TestMailToFiles(t *testing.T) {
+	env := baseEnv(t, nil)
+	svc := startService(t, env)
+	if !strings.Contains(svc.logs.String(), "No SMTP server configured") {
+		t.Errorf("the log does not say mail goes to files:\n%s", svc.logs)
+	}
+	p := newPerson(t)
+	p.submit(svc.url, "jeanne@example.fr", "en")
+	var files []string
+	for deadline := time.Now().Add(10 * time.Second); len(files) == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		files, _ = filepath.Glob(filepath.Join(env["DSAR_DATA_DIR"], "mail", "*.eml"))
+	}
+	if len(files) != 1 {
+		t.Fatalf("mail files: %v", files)
+	}
+	box := p.get(svc.url + "/dev/mail")
+	if !strings.Contains(box, "Confirm your personal data request") {
+		t.Errorf("mailbox page:\n%s", box)
+	}
+	msg := p.get(svc.url + "/dev/mail/" + filepath.Base(files[0]))
+	if !strings.Contains(msg, "/c/") {
+		t.Errorf("mailbox message lacks the confirmation link:\n%s", msg)
+	}
+}
