@@ -38,9 +38,15 @@ func TestBuildMessageGolden(t *testing.T) {
 	if _, err := msg.WriteTo(&got); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "message.golden")
+	checkGolden(t, "message.golden", got.Bytes())
+}
+
+// checkGolden compares got with testdata/name, rewriting it under -update.
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	golden := filepath.Join("testdata", name)
 	if *update {
-		if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -48,8 +54,8 @@ func TestBuildMessageGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v (run go test -update to create it)", err)
 	}
-	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("message differs from %s (run go test -update if intended):\n%s", golden, got.Bytes())
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (run go test -update if intended):\n%s", golden, got)
 	}
 }
 

@@ -1,0 +1,65 @@
+package mail_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vracoop/dsar/internal/dsar"
+	"github.com/vracoop/dsar/internal/mail"
+)
+
+// sampleRequest is a confirmed request with fixed values, so that rendered
+// mails are byte-for-byte stable.
+func sampleRequest(lang string) dsar.Request {
+	created := time.Date(2026, 3, 31, 21, 30, 0, 0, time.UTC) // 23:30 in Paris
+	r := dsar.NewRequest("0b7e4c1e-2f8a-4a39-9a51-6a0d1f7c2e10", dsar.Submission{
+		Name: "Jeanne <b>Dupont</b>", Email: "jeanne@example.fr", Relationship: dsar.RelCustomer,
+		Kinds: []dsar.Kind{dsar.KindAccess, dsar.KindErasure}, Lang: lang,
+	}, dsar.ChannelWeb, created)
+	r.Ref = "DSAR-2026-000042"
+	r.Clock = dsar.StartClock(created)
+	return r
+}
+
+func sampleToken(purpose dsar.TokenPurpose) dsar.Token {
+	return dsar.Token{Plain: strings.Repeat("T", 43), Purpose: purpose,
+		ExpiresAt: time.Date(2026, 4, 7, 21, 30, 0, 0, time.UTC)}
+}
+
+// TestComposedMailsGolden pins every mail in both languages: subject, text
+// and HTML, as the outbox will hold them.
+func TestComposedMailsGolden(t *testing.T) {
+	c, err := mail.NewComposer("https://dsar.vracoop.fr/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mails := []struct {
+		name   string
+		render func(dsar.Request, dsar.Token) (dsar.Mail, error)
+		token  dsar.TokenPurpose
+	}{
+		{"confirm", c.Confirmation, dsar.TokenConfirm},
+		{"ack", c.Acknowledgment, dsar.TokenStatus},
+	}
+	for _, m := range mails {
+		for _, lang := range []string{"fr", "en"} {
+			t.Run(m.name+"_"+lang, func(t *testing.T) {
+				r := sampleRequest(lang)
+				got, err := m.render(r, sampleToken(m.token))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.To != r.Email || got.RequestID != r.ID || !strings.Contains(got.Subject, r.Ref) {
+					t.Errorf("mail header fields: to %q, request %q, subject %q", got.To, got.RequestID, got.Subject)
+				}
+				if strings.Contains(got.HTML, "<b>Dupont</b>") {
+					t.Errorf("the name is not escaped in HTML")
+				}
+				out := fmt.Sprintf("Subject: %s\n\n--- text ---\n%s\n--- html ---\n%s\n", got.Subject, got.Text, got.HTML)
+				checkGolden(t, m.name+"_"+lang+".golden", []byte(out))
+			})
+		}
+	}
+}
