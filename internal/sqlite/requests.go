@@ -114,7 +114,11 @@ func (db *DB) ExpireUnconfirmed(ctx context.Context, now time.Time) ([]string, e
 				return err
 			}
 			refs = append(refs, r.Ref)
-			return insertEvent(ctx, tx, ev)
+			if err := insertEvent(ctx, tx, ev); err != nil {
+				return err
+			}
+			return appendAudit(ctx, tx, dsar.AuditEntry{At: now, Actor: dsar.ActorSystem, Action: "request_expired",
+				RequestID: r.ID, Details: r.Ref + ": not confirmed in time; personal fields purged"})
 		})
 		if err != nil && dsar.ErrorCode(err) != dsar.ECONFLICT {
 			return refs, fmt.Errorf("expire request %s: %w", id, err)
