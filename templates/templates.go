@@ -4,7 +4,7 @@ package templates
 
 import "embed"
 
-// FS holds layout.html, pages/*.html, mail/*, and static/*.
+// FS holds layout.html, pages/*.html, partials/*.html, mail/*, and static/*.
 //
-//go:embed layout.html pages mail static
+//go:embed layout.html pages partials mail static
 var FS embed.FS

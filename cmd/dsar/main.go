@@ -5,6 +5,10 @@
 //	dsar serve      run the service
 //	dsar healthcheck
 //	                exit 0 when the running service answers /healthz
+//	dsar user add --email E --name N [--role agent|admin]
+//	                create a staff account; the password is read from stdin
+//	dsar audit verify
+//	                check the audit log's hash chain
 package main
 
 import (
@@ -24,7 +28,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, nil); err != nil {
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "dsar:", err)
 		os.Exit(1)
 	}
@@ -32,7 +36,7 @@ func main() {
 
 // run dispatches the command line. ready, when not nil, receives the
 // address the service listens on (tests listen on port 0).
-func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, ready func(addr string)) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer, ready func(addr string)) error {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
@@ -42,8 +46,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return serve(ctx, getenv, stdout, ready)
 	case "healthcheck":
 		return healthcheck(ctx, getenv)
+	case "user":
+		if len(args) > 0 && args[0] == "add" {
+			return userAdd(ctx, args[1:], getenv, stdin, stdout)
+		}
+		return fmt.Errorf("usage: dsar user add --email E --name N [--role agent|admin] (password on stdin)")
+	case "audit":
+		if len(args) > 0 && args[0] == "verify" {
+			return auditVerify(ctx, getenv, stdout)
+		}
+		return fmt.Errorf("usage: dsar audit verify")
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: dsar [serve | healthcheck]\n\nConfiguration is read from DSAR_* environment variables: see README.md.")
+		fmt.Fprintln(stdout, "usage: dsar [serve | healthcheck | user add | audit verify]\n\nConfiguration is read from DSAR_* environment variables: see README.md.")
 		return nil
 	}
 	return fmt.Errorf("unknown command %q (try: dsar help)", cmd)

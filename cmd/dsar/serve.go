@@ -52,7 +52,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 
 	gin.SetMode(gin.ReleaseMode)
 	srv, err := web.New(web.Options{
-		Store: db, Mails: composer, Mailbox: mailbox, Notify: worker.Notify, Logger: logger,
+		Store: db, Mails: composer, Mailbox: mailbox, Notify: worker.Notify, Logger: logger, Staff: db, Counter: db,
 		BaseURL: cfg.BaseURL, ConfirmTTL: cfg.ConfirmTTL, StatusTTL: cfg.StatusTTL, CSRFKey: csrfKey,
 		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, TrustedProxies: cfg.TrustedProxies,
 	})
@@ -125,7 +125,8 @@ func newSender(cfg config.Config, logger *slog.Logger) (mail.Sender, web.Mailbox
 }
 
 // expireUnconfirmed closes, every interval, the requests whose
-// confirmation link expired, and purges their personal fields.
+// confirmation link expired, and purges their personal fields; it also
+// deletes expired staff sessions.
 func expireUnconfirmed(ctx context.Context, db *sqlite.DB, logger *slog.Logger, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -136,6 +137,11 @@ func expireUnconfirmed(ctx context.Context, db *sqlite.DB, logger *slog.Logger, 
 		}
 		for _, ref := range refs {
 			logger.Info("Request not confirmed in time: closed and purged", "ref", ref)
+		}
+		if n, err := db.DeleteExpiredSessions(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			logger.Error("Deleting expired staff sessions failed", "error", err)
+		} else if n > 0 {
+			logger.Info("Expired staff sessions deleted", "count", n)
 		}
 		select {
 		case <-ctx.Done():

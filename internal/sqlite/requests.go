@@ -362,3 +362,22 @@ func (db *DB) CountRequests(ctx context.Context) (int, error) {
 	err := db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM requests`).Scan(&n)
 	return n, err
 }
+
+// CountRequestsByStatus returns how many requests are in each status.
+func (db *DB) CountRequestsByStatus(ctx context.Context) (map[dsar.Status]int, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM requests GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("count requests: %w", err)
+	}
+	defer rows.Close()
+	out := map[dsar.Status]int{}
+	for rows.Next() {
+		var s dsar.Status
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}

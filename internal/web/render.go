@@ -31,7 +31,7 @@ func parsePages() (*pages, error) {
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
 		t, err := template.New(name).Funcs(i18n.Funcs()).Funcs(template.FuncMap{"field": field}).
-			ParseFS(templates.FS, "layout.html", f)
+			ParseFS(templates.FS, "layout.html", "partials/*.html", f)
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/vracoop/dsar/internal/dsar"
+	"github.com/vracoop/dsar/internal/password"
 )
 
 // Store is what the public pages need from storage.
@@ -55,6 +56,8 @@ type Options struct {
 	Mails   Mails
 	Mailbox Mailbox // nil: no development mailbox
 	Notify  func()  // wakes the outbox worker after a mail was stored
+	Staff   StaffStore
+	Counter Counter
 	Now     func() time.Time
 	Logger  *slog.Logger
 
@@ -65,15 +68,19 @@ type Options struct {
 	RateLimit      int // form posts per IP per hour; 0 disables
 	RateBurst      int
 	TrustedProxies []string
+	SessionTTL     time.Duration   // absolute lifetime of a staff session (default 12h)
+	SessionIdle    time.Duration   // a session unused this long ends (default 2h)
+	PasswordParams password.Params // argon2id cost (default password.Default)
 }
 
 // Server serves dsar's pages.
 type Server struct {
-	opt     Options
-	pages   *pages
-	limiter *ipLimiter
-	secure  bool
-	engine  *gin.Engine
+	opt          Options
+	pages        *pages
+	limiter      *ipLimiter // form posts
+	loginLimiter *ipLimiter // staff login attempts
+	secure       bool
+	engine       *gin.Engine
 }
 
 // maxBodyBytes bounds a form post: the longest valid form is well under it.
@@ -90,6 +97,15 @@ func New(opt Options) (*Server, error) {
 	if opt.Notify == nil {
 		opt.Notify = func() {}
 	}
+	if opt.SessionTTL == 0 {
+		opt.SessionTTL = 12 * time.Hour
+	}
+	if opt.SessionIdle == 0 {
+		opt.SessionIdle = 2 * time.Hour
+	}
+	if opt.PasswordParams == (password.Params{}) {
+		opt.PasswordParams = password.Default
+	}
 	if len(opt.CSRFKey) < 32 {
 		return nil, fmt.Errorf("web: CSRF key must be at least 32 bytes")
 	}
@@ -101,6 +117,7 @@ func New(opt Options) (*Server, error) {
 	if opt.RateLimit > 0 {
 		s.limiter = newIPLimiter(opt.RateLimit, opt.RateBurst, opt.Now)
 	}
+	s.loginLimiter = newIPLimiter(loginPerIPPerHour, loginBurst, opt.Now)
 	if s.engine, err = s.routes(); err != nil {
 		return nil, err
 	}
@@ -134,6 +151,18 @@ func (s *Server) routes() (*gin.Engine, error) {
 	tokens.GET("/c/:token", s.handleConfirmPage)
 	tokens.POST("/c/:token", s.limitBody, s.handleConfirm)
 	tokens.GET("/s/:token", s.handleStatus)
+
+	if s.opt.Staff != nil {
+		e.GET("/staff/login", s.handleLoginPage)
+		e.POST("/staff/login", s.limitBody, s.handleLogin)
+		staff := e.Group("/staff", s.requireStaff)
+		staff.GET("", s.handleStaffHome)
+		staff.POST("/logout", s.limitBody, s.handleLogout)
+		admin := staff.Group("/users", s.requireAdmin)
+		admin.GET("", s.handleUsers)
+		admin.POST("", s.limitBody, s.handleUserAdd)
+		admin.POST("/:id/:action", s.limitBody, s.handleUserAction)
+	}
 
 	if s.opt.Mailbox != nil {
 		e.GET("/dev/mail", s.handleMailbox)
