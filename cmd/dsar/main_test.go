@@ -50,7 +50,9 @@ func startService(t *testing.T, env map[string]string) *service {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &service{t: t, cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}}
 	ready := make(chan string, 1)
-	go func() { s.done <- run(ctx, []string{"serve"}, getenv, strings.NewReader(""), s.logs, func(addr string) { ready <- addr }) }()
+	go func() {
+		s.done <- run(ctx, []string{"serve"}, getenv, strings.NewReader(""), s.logs, func(addr string) { ready <- addr })
+	}()
 	select {
 	case addr := <-ready:
 		s.url = "http://" + addr
