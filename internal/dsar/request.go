@@ -57,7 +57,9 @@ const (
 
 // Event types.
 const (
-	EventStatus = "status"
+	EventStatus  = "status"
+	EventRouting = "routing" // the activities the request concerns were set
+	EventLookup  = "lookup"  // an Odoo lookup ran
 )
 
 // NewRequest turns a validated submission into a request awaiting the

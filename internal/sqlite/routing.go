@@ -1,0 +1,105 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vracoop/dsar/internal/dsar"
+)
+
+// SetRouting replaces the routing of a request and records the change in
+// its history.
+func (db *DB) SetRouting(ctx context.Context, requestID string, routing dsar.Routing, actor string, now time.Time) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM request_routes WHERE request_id = ?`, requestID); err != nil {
+			return mapError(fmt.Errorf("clear routing: %w", err))
+		}
+		for i, r := range routing {
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO request_routes (request_id, position, activity, role, reason_fr, reason_en) VALUES (?, ?, ?, ?, ?, ?)`,
+				requestID, i, r.Activity, r.Role, r.Reason.FR, r.Reason.EN); err != nil {
+				return mapError(fmt.Errorf("insert route: %w", err))
+			}
+		}
+		return insertEvent(ctx, tx, dsar.Event{RequestID: requestID, At: now, Actor: actor, Type: dsar.EventRouting,
+			Note: routingSummary(routing)})
+	})
+}
+
+func routingSummary(rs dsar.Routing) string {
+	s := ""
+	for i, r := range rs {
+		if i > 0 {
+			s += ", "
+		}
+		s += r.Activity + " (" + string(r.Role) + ")"
+	}
+	return s
+}
+
+// Routing returns the activities a request concerns, in register order as
+// stored.
+func (db *DB) Routing(ctx context.Context, requestID string) (dsar.Routing, error) {
+	rows, err := db.db.QueryContext(ctx, `
+		SELECT activity, role, reason_fr, reason_en FROM request_routes WHERE request_id = ? ORDER BY position`, requestID)
+	if err != nil {
+		return nil, fmt.Errorf("routing: %w", err)
+	}
+	defer rows.Close()
+	var out dsar.Routing
+	for rows.Next() {
+		var r dsar.Route
+		if err := rows.Scan(&r.Activity, &r.Role, &r.Reason.FR, &r.Reason.EN); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// SaveLookup stores a lookup's snapshot on the request and records it in
+// the request's history.
+func (db *DB) SaveLookup(ctx context.Context, requestID string, l dsar.Lookup, actor string) (int64, error) {
+	snap, err := json.Marshal(l)
+	if err != nil {
+		return 0, fmt.Errorf("encode lookup: %w", err)
+	}
+	var id int64
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO lookups (request_id, started_at, finished_at, complete, findings, snapshot) VALUES (?, ?, ?, ?, ?, ?)`,
+			requestID, formatTime(l.StartedAt), formatTime(l.FinishedAt), l.Complete(), len(l.Findings), string(snap))
+		if err != nil {
+			return mapError(fmt.Errorf("insert lookup: %w", err))
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		note := fmt.Sprintf("%d records found", len(l.Findings))
+		if !l.Complete() {
+			note += fmt.Sprintf(", %d problems", len(l.Problems))
+		}
+		return insertEvent(ctx, tx, dsar.Event{RequestID: requestID, At: l.FinishedAt, Actor: actor, Type: dsar.EventLookup, Note: note})
+	})
+	return id, err
+}
+
+// LatestLookup returns the newest lookup of a request, or ENOTFOUND.
+func (db *DB) LatestLookup(ctx context.Context, requestID string) (dsar.Lookup, error) {
+	var snap string
+	err := db.db.QueryRowContext(ctx, `SELECT snapshot FROM lookups WHERE request_id = ? ORDER BY id DESC LIMIT 1`, requestID).Scan(&snap)
+	if errors.Is(err, sql.ErrNoRows) {
+		return dsar.Lookup{}, notFound("lookup")
+	} else if err != nil {
+		return dsar.Lookup{}, fmt.Errorf("latest lookup: %w", err)
+	}
+	var l dsar.Lookup
+	if err := json.Unmarshal([]byte(snap), &l); err != nil {
+		return dsar.Lookup{}, fmt.Errorf("decode lookup: %w", err)
+	}
+	return l, nil
+}

@@ -1,0 +1,48 @@
+package sqlite_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/vracoop/dsar/internal/dsar"
+)
+
+func TestRoutingAndLookups(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	r, _ := submit(t, db, t0)
+	routing := dsar.Routing{
+		{Activity: "shop_pos", Role: dsar.RoleProcessor, Reason: dsar.Text{FR: "fidélité", EN: "loyalty"}},
+		{Activity: "customers", Role: dsar.RoleController, Reason: dsar.Text{FR: "client", EN: "customer"}},
+	}
+	if err := db.SetRouting(ctx, r.ID, routing, dsar.ActorSystem, t0); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Routing(ctx, r.ID)
+	if err != nil || len(got) != 2 || got[0] != routing[0] || got[1] != routing[1] {
+		t.Errorf("routing = %+v, %v", got, err)
+	}
+	if !got.Processor() || !got.Controller() {
+		t.Errorf("routing roles")
+	}
+
+	if _, err := db.LatestLookup(ctx, r.ID); dsar.ErrorCode(err) != dsar.ENOTFOUND {
+		t.Errorf("no lookup yet: %v", err)
+	}
+	l := dsar.Lookup{StartedAt: t0, FinishedAt: t0.Add(time.Second), Emails: []string{"jeanne@example.fr"},
+		Findings: []dsar.Finding{{Instance: "VRACOOP", Model: "res.partner", RecordID: 7, DisplayName: "Jeanne",
+			Match: dsar.MatchEmail, Fields: map[string]string{"email": "jeanne@example.fr"}, ReadAt: t0}},
+		Problems: []dsar.LookupProblem{{Instance: "Vrac & Co", Message: "unavailable", Retry: true}}}
+	if _, err := db.SaveLookup(ctx, r.ID, l, dsar.ActorSystem); err != nil {
+		t.Fatal(err)
+	}
+	back, err := db.LatestLookup(ctx, r.ID)
+	if err != nil || len(back.Findings) != 1 || back.Findings[0].Fields["email"] != "jeanne@example.fr" || back.Complete() {
+		t.Errorf("lookup round trip: %+v, %v", back, err)
+	}
+	evs, _ := db.RequestEvents(ctx, r.ID)
+	if n := len(evs); n != 3 || evs[1].Type != dsar.EventRouting || evs[2].Type != dsar.EventLookup {
+		t.Errorf("events: %+v", evs)
+	}
+}
