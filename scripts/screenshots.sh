@@ -22,6 +22,9 @@
 # scripts/checkpages.py checks the saved HTML (labels, fieldsets, ARIA
 # references, no inline style or script) and writes OUTDIR/checks.txt.
 #
+# Exits non-zero if a screenshot is missing, the console shows a policy
+# violation, or checkpages.py finds a problem; look at the PNGs in any case.
+#
 # Needs go, curl and Chromium (set CHROMIUM to choose the binary).
 set -euo pipefail
 
@@ -90,6 +93,7 @@ echo "Server on $base (data in $tmp/data)"
 mkdir -p "$out/html"
 : >"$out/console.log"
 profile="$tmp/chromium-profile"
+failed=0
 
 # shot NAME URL HEIGHT-AT-375 HEIGHT-AT-1280 [LANG]
 # The window is as tall as given: the shot is the whole page when the page
@@ -107,9 +111,13 @@ shot() {
 				--accept-lang="$lang" \
 				--enable-logging=stderr --v=0 \
 				--window-size="$w,$h" --screenshot="$out/$name-$w.png" "$url" 2>&1 |
-				grep -v -e 'dbus' -e 'Fontconfig' -e 'bytes written to file' || true
+				grep -v -e 'dbus' -e 'Fontconfig' -e 'bytes written to file' -e 'unexpected operator' || true
 		} >>"$out/console.log"
 		rm -rf "$profile-$name-$w"
+		if [ ! -s "$out/$name-$w.png" ]; then
+			echo "screenshots: Chromium wrote no $name-$w.png; see $out/console.log" >&2
+			failed=1
+		fi
 	done
 	echo "  $name"
 }
@@ -193,6 +201,20 @@ for lang in fr en; do
 	shot "form-errors-$lang" "file://$out/html/form-errors-$lang.html" 4200 2900
 done
 
+# Nothing chosen: the errors on the radio and checkbox groups, with the
+# shop and correction sections hidden.
+rm -f "$jar"
+get form-fr "/?lang=fr"
+post form-errors-empty "/?lang=fr" --data-urlencode "csrf_token=$(csrf "$out/html/form-fr.html")" -d lang=fr
+shot form-errors-empty "file://$out/html/form-errors-empty.html" 2900 2000
+
+# A mobile-app user: the shop section shows, its fields marked optional.
+rm -f "$jar"
+get form-en "/?lang=en"
+post form-errors-app "/?lang=en" --data-urlencode "csrf_token=$(csrf "$out/html/form-en.html")" -d lang=en \
+	-d email=someone@example.org -d relationship=app_user -d kinds=erasure
+shot form-errors-app "file://$out/html/form-errors-app.html" 2900 2000
+
 # A form error that is not about a field: the CSRF token is missing.
 rm -f "$jar"
 post form-expired "/?lang=fr" -d lang=fr --data-urlencode "name=Jeanne Dupont" -d email=jeanne@example.org
@@ -203,9 +225,11 @@ focused focus-skip form-fr '<a class="skip"'
 focused focus-input form-errors-fr '<input type="email"'
 focused focus-radio form-errors-fr '<input type="radio"'
 focused focus-button form-fr '<button'
-for f in focus-skip focus-input focus-radio focus-button; do
-	shot "$f" "file://$out/html/$f.html" 1400 1000
-done
+# The windows are as tall as the pages, so that focusing scrolls nothing.
+shot focus-skip "file://$out/html/focus-skip.html" 700 700
+shot focus-input "file://$out/html/focus-input.html" 4200 2900
+shot focus-radio "file://$out/html/focus-radio.html" 4200 2900
+shot focus-button "file://$out/html/focus-button.html" 2600 1900
 
 # A valid request, with a long address and long texts that must wrap.
 rm -f "$jar"
@@ -221,7 +245,11 @@ shot submitted-en "$base/submitted?lang=en" 1000 900 en-US,en
 
 # The confirmation link from the first mail, then the confirmed page.
 wait_mail 1
-confirm=$(mail_link 1 c)
+confirm=$(mail_link 1 c) || true
+if [ -z "$confirm" ]; then
+	echo "screenshots: no confirmation link in the first mail" >&2
+	exit 1
+fi
 confirm_path=${confirm#"$base"}
 shot confirm "$confirm" 1000 900
 rm -f "$jar"
@@ -231,7 +259,11 @@ shot confirmed "file://$out/html/confirmed.html" 1000 900
 
 # The status link from the acknowledgment, the second mail.
 wait_mail 2
-status=$(mail_link 2 s)
+status=$(mail_link 2 s) || true
+if [ -z "$status" ]; then
+	echo "screenshots: no status link in the acknowledgment" >&2
+	exit 1
+fi
 shot status "$status" 1100 900
 shot status-en "$status?lang=en" 1100 900 en-US,en
 
@@ -258,12 +290,14 @@ get mailbox "/dev/mail"
 if grep -i -e 'content security policy' -e 'Refused to' "$out/console.log" >/dev/null; then
 	echo "Content Security Policy violations (see $out/console.log):"
 	grep -i -e 'content security policy' -e 'Refused to' "$out/console.log" | sort -u | head -n 20
+	failed=1
 else
 	echo "No Content Security Policy violation in the console."
 fi
 
 if command -v python3 >/dev/null 2>&1; then
-	python3 "$scripts/checkpages.py" "$out/html/"*.html >"$out/checks.txt" || true
+	python3 "$scripts/checkpages.py" "$out/html/"*.html >"$out/checks.txt" || failed=1
 	cat "$out/checks.txt"
 fi
 echo "Done: $(ls "$out"/*.png | wc -l) screenshots in $out"
+exit "$failed"
