@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	netmail "net/mail"
 	"sync"
 	"time"
 
@@ -186,5 +187,9 @@ func (m fileMailbox) Read(name string) (web.StoredMail, error) {
 }
 
 func storedMail(f mail.FileMail) web.StoredMail {
-	return web.StoredMail{Name: f.Name, Date: f.ModTime, To: f.To, Subject: f.Subject, Text: f.Text, HTML: f.HTML}
+	to := f.To
+	if a, err := netmail.ParseAddress(to); err == nil {
+		to = a.Address
+	}
+	return web.StoredMail{Name: f.Name, Date: f.ModTime, To: to, Subject: f.Subject, Text: f.Text, HTML: f.HTML}
 }

@@ -64,10 +64,21 @@ func T(lang Lang, key string, args ...any) string {
 		s = m.fr
 	}
 	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
+		s = fmt.Sprintf(s, args...)
+	}
+	if lang != EN {
+		s = frenchSpaces.Replace(s)
 	}
 	return s
 }
+
+// frenchSpaces applies French typography: the space before a colon is
+// non-breaking, and before ; ! ? and inside « » a narrow non-breaking one,
+// so that a line never starts with a lone punctuation mark.
+var frenchSpaces = strings.NewReplacer(
+	" :", "\u00a0:", " ;", "\u202f;", " !", "\u202f!", " ?", "\u202f?",
+	"« ", "«\u202f", " »", "\u202f»",
+)
 
 // Has reports whether key is in the catalog.
 func Has(key string) bool {

@@ -22,7 +22,7 @@ func TestFormBadInput(t *testing.T) {
 		want   string
 	}{
 		{"missing name", "fr", map[string][]string{"name": {"  "}}, "name", "Indiquez votre nom et votre prénom."},
-		{"name too long", "fr", map[string][]string{"name": {long(201)}}, "name", "Ce texte est trop long : 200 caractères au maximum."},
+		{"name too long", "fr", map[string][]string{"name": {long(201)}}, "name", "Ce texte est trop long\u00a0: 200 caractères au maximum."},
 		{"name with a line break", "fr", map[string][]string{"name": {"Jeanne\r\nBcc: x@evil.example"}}, "name", "caractères non autorisés"},
 		{"missing email", "fr", map[string][]string{"email": {""}}, "email", "Indiquez votre adresse e-mail."},
 		{"missing email, English", "en", map[string][]string{"email": {""}}, "email", "Enter your email address."},

@@ -53,7 +53,7 @@ func (p *pages) Instance(name string, data any) render.Render {
 type base struct {
 	Lang       i18n.Lang
 	OtherLang  i18n.Lang
-	LangSwitch string // link to this page in the other language; empty on token pages
+	LangSwitch string // link to this page in the other language; empty where it would lead nowhere
 	CSRF       string
 }
 

@@ -92,12 +92,14 @@ func (s *Server) handleConfirm(c *gin.Context) {
 	s.opt.Notify()
 	useRequestLang(c, r.Lang)
 	s.opt.Logger.Info("Request confirmed", slog.String("ref", r.Ref), slog.String("due", r.Clock.Due().String()))
-	c.HTML(http.StatusOK, "confirmed", confirmedPage{base: s.tokenBase(c), Ref: r.Ref,
-		Due: i18n.FormatDate(langOf(c), r.Clock.Due())})
+	// No language switch here: the link it would give is used up.
+	b := s.base(c)
+	b.LangSwitch = ""
+	c.HTML(http.StatusOK, "confirmed", confirmedPage{base: b, Ref: r.Ref, Due: i18n.FormatDate(langOf(c), r.Clock.Due())})
 }
 
-// tokenBase is the base view of a token page: the language switch keeps
-// the person on the same link.
+// tokenBase is the base view of a token page that has a form: the
+// language switch keeps the person on the same link.
 func (s *Server) tokenBase(c *gin.Context) base {
 	b := s.base(c)
 	b.CSRF = s.csrfToken(c)

@@ -225,6 +225,11 @@ func TestSecurityHeaders(t *testing.T) {
 	if p := h.do(h.browser(), "GET", "/static/style.css", nil); p.status != 200 || !strings.Contains(p.header.Get("Content-Type"), "text/css") {
 		t.Errorf("stylesheet: %d %s", p.status, p.header.Get("Content-Type"))
 	}
+	for _, path := range []string{"/", "/healthz"} {
+		if p := h.do(h.browser(), "HEAD", path, nil); p.status != http.StatusOK {
+			t.Errorf("HEAD %s: %d (uptime monitors use HEAD)", path, p.status)
+		}
+	}
 	if p := h.do(h.browser(), "GET", "/dev/mail", nil); p.status != http.StatusNotFound {
 		t.Errorf("the development mailbox exists without being configured: %d", p.status)
 	}

@@ -142,8 +142,10 @@ func (s *Server) routes() (*gin.Engine, error) {
 
 	e.GET("/static/*file", s.handleStatic)
 	e.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
+	e.HEAD("/healthz", func(c *gin.Context) { c.Status(http.StatusOK) })
 
 	e.GET("/", s.handleForm)
+	e.HEAD("/", s.handleForm)
 	e.POST("/", s.limitBody, s.handleSubmit)
 	e.GET("/submitted", s.handleSubmitted)
 
