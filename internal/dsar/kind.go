@@ -36,3 +36,15 @@ func HasKind(kinds []Kind, k Kind) bool {
 	}
 	return false
 }
+
+// KindMask packs kinds into a bit set (bit i for Kinds[i]), so that
+// storage can filter on rights without a join.
+func KindMask(kinds []Kind) int {
+	m := 0
+	for i, k := range Kinds {
+		if HasKind(kinds, k) {
+			m |= 1 << i
+		}
+	}
+	return m
+}

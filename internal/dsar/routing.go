@@ -60,3 +60,26 @@ func (rs Routing) Controller() bool {
 	}
 	return false
 }
+
+// Role bits, for storage to filter on roles without a join.
+const (
+	RoleBitController = 1
+	RoleBitProcessor  = 2
+)
+
+// Bit returns the bit of r.
+func (r Role) Bit() int {
+	if r == RoleProcessor {
+		return RoleBitProcessor
+	}
+	return RoleBitController
+}
+
+// Mask packs the roles of a routing into bits.
+func (rs Routing) Mask() int {
+	m := 0
+	for _, r := range rs {
+		m |= r.Role.Bit()
+	}
+	return m
+}

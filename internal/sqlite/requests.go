@@ -212,7 +212,7 @@ func nextRef(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) {
 const requestColumns = `id, ref, status, relationship, channel, lang,
 	name, email, phone, shop_name, shop_town, rectify_wrong, rectify_correct, details,
 	created_at, received_at, confirmed_at, clock_start, due_date, extended, extension_reason,
-	paused_days, paused_since, closed_at, purged_at`
+	paused_days, paused_since, closed_at, purged_at, kinds_mask`
 
 // updateRequestSQL sets every column but the ID, in requestColumns order.
 var updateRequestSQL = func() string {
@@ -227,7 +227,7 @@ var updateRequestSQL = func() string {
 func insertRequest(ctx context.Context, tx *sql.Tx, r *dsar.Request) error {
 	args := requestArgs(*r)
 	_, err := tx.ExecContext(ctx, `INSERT INTO requests (`+requestColumns+`)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
 	if err != nil {
 		return mapError(fmt.Errorf("insert request: %w", err))
 	}
@@ -259,18 +259,19 @@ func requestArgs(r dsar.Request) []any {
 		r.Name, r.Email, r.Phone, r.ShopName, r.ShopTown, r.RectifyWrong, r.RectifyCorrect, r.Details,
 		formatTime(r.CreatedAt), formatTime(r.ReceivedAt), nullTime(r.ConfirmedAt),
 		nullDate(r.Clock.Start), nullDate(due), r.Clock.Extended, r.ExtensionReason,
-		r.Clock.PausedDays, nullTime(r.PausedSince), nullTime(r.ClosedAt), nullTime(r.PurgedAt)}
+		r.Clock.PausedDays, nullTime(r.PausedSince), nullTime(r.ClosedAt), nullTime(r.PurgedAt), dsar.KindMask(r.Kinds)}
 }
 
 func findRequest(ctx context.Context, q querier, id string) (dsar.Request, error) {
 	var r dsar.Request
 	var created, received string
 	var confirmed, start, due, paused, closed, purged sql.NullString
+	var kindsMask int // derived from request_kinds, read below
 	err := q.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE id = ?`, id).Scan(
 		&r.ID, &r.Ref, &r.Status, &r.Relationship, &r.Channel, &r.Lang,
 		&r.Name, &r.Email, &r.Phone, &r.ShopName, &r.ShopTown, &r.RectifyWrong, &r.RectifyCorrect, &r.Details,
 		&created, &received, &confirmed, &start, &due, &r.Clock.Extended, &r.ExtensionReason,
-		&r.Clock.PausedDays, &paused, &closed, &purged)
+		&r.Clock.PausedDays, &paused, &closed, &purged, &kindsMask)
 	if errors.Is(err, sql.ErrNoRows) {
 		return dsar.Request{}, notFound("request")
 	} else if err != nil {
@@ -310,16 +311,7 @@ func requestKinds(ctx context.Context, q querier, id string) ([]dsar.Kind, error
 	if err != nil {
 		return nil, err
 	}
-	// Keep the order forms show, whatever order the table returns.
-	var kinds []dsar.Kind
-	for _, k := range dsar.Kinds {
-		for _, n := range names {
-			if dsar.Kind(n) == k {
-				kinds = append(kinds, k)
-			}
-		}
-	}
-	return kinds, nil
+	return orderKinds(names), nil
 }
 
 func insertEvent(ctx context.Context, tx *sql.Tx, ev dsar.Event) error {

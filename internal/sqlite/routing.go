@@ -18,6 +18,9 @@ func (db *DB) SetRouting(ctx context.Context, requestID string, routing dsar.Rou
 		if _, err := tx.ExecContext(ctx, `DELETE FROM request_routes WHERE request_id = ?`, requestID); err != nil {
 			return mapError(fmt.Errorf("clear routing: %w", err))
 		}
+		if _, err := tx.ExecContext(ctx, `UPDATE requests SET roles = ? WHERE id = ?`, routing.Mask(), requestID); err != nil {
+			return mapError(fmt.Errorf("set roles: %w", err))
+		}
 		for i, r := range routing {
 			if _, err := tx.ExecContext(ctx, `
 				INSERT INTO request_routes (request_id, position, activity, role, reason_fr, reason_en) VALUES (?, ?, ?, ?, ?, ?)`,
