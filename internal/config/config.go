@@ -39,6 +39,8 @@ type Config struct {
 	RateBurst int // DSAR_RATE_BURST
 
 	TrustedProxies []string // DSAR_TRUSTED_PROXIES: comma-separated CIDRs whose X-Forwarded-For is believed
+
+	HideNames bool // DSAR_QUEUE_HIDE_NAMES: hide people's names in the staff queue
 }
 
 // Defaults returns the configuration of a fresh machine: everything under
@@ -85,6 +87,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	p.int("DSAR_RATE_LIMIT", &c.RateLimit)
 	p.int("DSAR_RATE_BURST", &c.RateBurst)
 	p.list("DSAR_TRUSTED_PROXIES", &c.TrustedProxies)
+	p.bool("DSAR_QUEUE_HIDE_NAMES", &c.HideNames)
 	if c.DBPath == "" {
 		c.DBPath = filepath.Join(c.DataDir, "dsar.db")
 	}
@@ -163,6 +166,17 @@ func (p *parser) int(name string, dst *int) {
 			return
 		}
 		*dst = n
+	}
+}
+
+func (p *parser) bool(name string, dst *bool) {
+	if v := strings.TrimSpace(p.getenv(name)); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			p.errs = append(p.errs, fmt.Errorf("%s must be true or false, got %q", name, v))
+			return
+		}
+		*dst = b
 	}
 }
 

@@ -58,6 +58,7 @@ type Options struct {
 	Notify  func()  // wakes the outbox worker after a mail was stored
 	Staff   StaffStore
 	Counter Counter
+	Queue   Queue
 	Now     func() time.Time
 	Logger  *slog.Logger
 
@@ -71,6 +72,7 @@ type Options struct {
 	SessionTTL     time.Duration   // absolute lifetime of a staff session (default 12h)
 	SessionIdle    time.Duration   // a session unused this long ends (default 2h)
 	PasswordParams password.Params // argon2id cost (default password.Default)
+	HideNames      bool            // hide people's names in the queue
 }
 
 // Server serves dsar's pages.
@@ -159,6 +161,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 		e.POST("/staff/login", s.limitBody, s.handleLogin)
 		staff := e.Group("/staff", s.requireStaff)
 		staff.GET("", s.handleStaffHome)
+		staff.GET("/requests", s.handleQueue)
 		staff.POST("/logout", s.limitBody, s.handleLogout)
 		admin := staff.Group("/users", s.requireAdmin)
 		admin.GET("", s.handleUsers)
