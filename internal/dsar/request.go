@@ -14,7 +14,8 @@ type Request struct {
 	Kinds        []Kind
 	Relationship Relationship
 	Channel      Channel
-	Lang         string // "fr" or "en": the language the person is answered in
+	Lang         string  // "fr" or "en": the language the person is answered in
+	Routing      Routing // the register's activities it concerns, and VRACOOP's role in each
 
 	// Personal fields, purged when a request is not confirmed and, later,
 	// when its retention ends.

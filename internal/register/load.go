@@ -29,7 +29,8 @@ var defaultRegister = sync.OnceValue(func() *Register {
 })
 
 // Default returns the register embedded in the binary. It is parsed once
-// and shared: callers must not modify it.
+// and shared: callers must not modify it. Its methods only read it, so it
+// is safe for concurrent use.
 func Default() *Register { return defaultRegister() }
 
 // LoadFile reads a register from the YAML file at path, in place of the
@@ -59,6 +60,11 @@ func Load(r io.Reader) (*Register, error) {
 	if err := dec.Decode(&reg); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, errors.New("the register is empty")
+		}
+		// A bad date comes from dsar.Date, whose error is meant for users.
+		var derr *dsar.Error
+		if errors.As(err, &derr) {
+			return nil, errors.New(derr.Message)
 		}
 		return nil, err
 	}

@@ -218,34 +218,3 @@ func missing(facts ...dsar.Text) dsar.Text {
 		EN: fmt.Sprintf("Do not erase: %s %s, so the retention period cannot be computed.", strings.Join(en, " and "), verbEN),
 	}
 }
-
-// sentence formats a Text, each language with its own format; Text
-// arguments are taken in the same language.
-func sentence(fr, en string, args ...any) dsar.Text {
-	in := func(lang string) []any {
-		out := make([]any, len(args))
-		for i, a := range args {
-			if t, ok := a.(dsar.Text); ok {
-				a = t.In(lang)
-			}
-			out[i] = a
-		}
-		return out
-	}
-	return dsar.Text{FR: fmt.Sprintf(fr, in("fr")...), EN: fmt.Sprintf(en, in("en")...)}
-}
-
-// join puts sentences one after the other.
-func join(ts ...dsar.Text) dsar.Text {
-	var fr, en []string
-	for _, t := range ts {
-		fr = append(fr, t.FR)
-		en = append(en, t.EN)
-	}
-	return dsar.Text{FR: strings.Join(fr, " "), EN: strings.Join(en, " ")}
-}
-
-// dateText writes a date as each language does: 21/05/2018, 2018-05-21.
-func dateText(d dsar.Date) dsar.Text {
-	return dsar.Text{FR: fmt.Sprintf("%02d/%02d/%04d", d.Day, d.Month, d.Year), EN: d.String()}
-}

@@ -23,6 +23,11 @@ func (db *DB) CreateRequest(ctx context.Context, r *dsar.Request, confirm dsar.T
 		if err := insertRequest(ctx, tx, r); err != nil {
 			return err
 		}
+		if len(r.Routing) > 0 {
+			if err := setRouting(ctx, tx, r.ID, r.Routing); err != nil {
+				return err
+			}
+		}
 		ev := dsar.Event{RequestID: r.ID, At: r.CreatedAt, Actor: dsar.ActorPerson, Type: dsar.EventStatus, To: r.Status, Note: "submitted via " + string(r.Channel)}
 		if err := insertEvent(ctx, tx, ev); err != nil {
 			return err
@@ -299,6 +304,9 @@ func findRequest(ctx context.Context, q querier, id string) (dsar.Request, error
 	if r.Kinds, err = requestKinds(ctx, q, id); err != nil {
 		return dsar.Request{}, err
 	}
+	if r.Routing, err = routing(ctx, q, id); err != nil {
+		return dsar.Request{}, err
+	}
 	return r, nil
 }
 
@@ -372,4 +380,23 @@ func (db *DB) CountRequestsByStatus(ctx context.Context) (map[dsar.Status]int, e
 		out[s] = n
 	}
 	return out, rows.Err()
+}
+
+// SimilarRequests returns the other requests filed with the same email
+// address (any case) received since since, newest first.
+func (db *DB) SimilarRequests(ctx context.Context, email, exceptID string, since time.Time) ([]dsar.QueueItem, error) {
+	if strings.TrimSpace(email) == "" {
+		return nil, nil
+	}
+	rows, err := db.db.QueryContext(ctx, `
+		SELECT id FROM requests WHERE email_lc = ? AND id <> ? AND received_at >= ? ORDER BY received_at DESC LIMIT 20`,
+		dsar.NormalizeEmail(email), exceptID, formatTime(since))
+	if err != nil {
+		return nil, fmt.Errorf("similar requests: %w", err)
+	}
+	ids, err := scanStrings(rows)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	return db.queueItems(ctx, ids)
 }

@@ -15,22 +15,29 @@ import (
 // its history.
 func (db *DB) SetRouting(ctx context.Context, requestID string, routing dsar.Routing, actor string, now time.Time) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM request_routes WHERE request_id = ?`, requestID); err != nil {
-			return mapError(fmt.Errorf("clear routing: %w", err))
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE requests SET roles = ? WHERE id = ?`, routing.Mask(), requestID); err != nil {
-			return mapError(fmt.Errorf("set roles: %w", err))
-		}
-		for i, r := range routing {
-			if _, err := tx.ExecContext(ctx, `
-				INSERT INTO request_routes (request_id, position, activity, role, reason_fr, reason_en) VALUES (?, ?, ?, ?, ?, ?)`,
-				requestID, i, r.Activity, r.Role, r.Reason.FR, r.Reason.EN); err != nil {
-				return mapError(fmt.Errorf("insert route: %w", err))
-			}
+		if err := setRouting(ctx, tx, requestID, routing); err != nil {
+			return err
 		}
 		return insertEvent(ctx, tx, dsar.Event{RequestID: requestID, At: now, Actor: actor, Type: dsar.EventRouting,
 			Note: routingSummary(routing)})
 	})
+}
+
+func setRouting(ctx context.Context, tx *sql.Tx, requestID string, routing dsar.Routing) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM request_routes WHERE request_id = ?`, requestID); err != nil {
+		return mapError(fmt.Errorf("clear routing: %w", err))
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE requests SET roles = ? WHERE id = ?`, routing.Mask(), requestID); err != nil {
+		return mapError(fmt.Errorf("set roles: %w", err))
+	}
+	for i, r := range routing {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO request_routes (request_id, position, activity, role, reason_fr, reason_en) VALUES (?, ?, ?, ?, ?, ?)`,
+			requestID, i, r.Activity, r.Role, r.Reason.FR, r.Reason.EN); err != nil {
+			return mapError(fmt.Errorf("insert route: %w", err))
+		}
+	}
+	return nil
 }
 
 func routingSummary(rs dsar.Routing) string {
@@ -47,7 +54,11 @@ func routingSummary(rs dsar.Routing) string {
 // Routing returns the activities a request concerns, in register order as
 // stored.
 func (db *DB) Routing(ctx context.Context, requestID string) (dsar.Routing, error) {
-	rows, err := db.db.QueryContext(ctx, `
+	return routing(ctx, db.db, requestID)
+}
+
+func routing(ctx context.Context, q querier, requestID string) (dsar.Routing, error) {
+	rows, err := q.QueryContext(ctx, `
 		SELECT activity, role, reason_fr, reason_en FROM request_routes WHERE request_id = ? ORDER BY position`, requestID)
 	if err != nil {
 		return nil, fmt.Errorf("routing: %w", err)

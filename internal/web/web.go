@@ -52,15 +52,16 @@ type StoredMail struct {
 
 // Options configure a Server. Zero values get safe defaults.
 type Options struct {
-	Store   Store
-	Mails   Mails
-	Mailbox Mailbox // nil: no development mailbox
-	Notify  func()  // wakes the outbox worker after a mail was stored
-	Staff   StaffStore
-	Counter Counter
-	Queue   Queue
-	Now     func() time.Time
-	Logger  *slog.Logger
+	Store    Store
+	Mails    Mails
+	Mailbox  Mailbox // nil: no development mailbox
+	Notify   func()  // wakes the outbox worker after a mail was stored
+	Staff    StaffStore
+	Counter  Counter
+	Queue    Queue
+	Requests Requests
+	Now      func() time.Time
+	Logger   *slog.Logger
 
 	BaseURL        string
 	ConfirmTTL     time.Duration
@@ -162,6 +163,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 		staff := e.Group("/staff", s.requireStaff)
 		staff.GET("", s.handleStaffHome)
 		staff.GET("/requests", s.handleQueue)
+		staff.GET("/requests/:ref", s.handleRequestPage)
 		staff.POST("/logout", s.limitBody, s.handleLogout)
 		admin := staff.Group("/users", s.requireAdmin)
 		admin.GET("", s.handleUsers)

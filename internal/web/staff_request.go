@@ -1,0 +1,119 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/vracoop/dsar/internal/dsar"
+	"github.com/vracoop/dsar/internal/i18n"
+)
+
+// Requests reads one request and what hangs on it, for its staff page.
+type Requests interface {
+	FindRequestByRef(ctx context.Context, ref string) (dsar.Request, error)
+	RequestEvents(ctx context.Context, id string) ([]dsar.Event, error)
+	LatestLookup(ctx context.Context, requestID string) (dsar.Lookup, error)
+	SimilarRequests(ctx context.Context, email, exceptID string, since time.Time) ([]dsar.QueueItem, error)
+}
+
+// requestPage is the view of one request for staff.
+type requestPage struct {
+	staffBase
+	R         dsar.Request
+	Received  string
+	Due       string
+	DaysLeft  int
+	Urgency   string
+	Events    []eventRow
+	Lookup    *dsar.Lookup
+	Instances []findingGroup
+	Similar   []dsar.QueueItem
+}
+
+type eventRow struct {
+	dsar.Event
+	When string
+}
+
+// findingGroup is the findings of one instance, model by model.
+type findingGroup struct {
+	Instance string
+	Models   []modelFindings
+}
+
+type modelFindings struct {
+	Model    string
+	Findings []dsar.Finding
+}
+
+func groupFindings(fs []dsar.Finding) []findingGroup {
+	byInst := map[string]map[string][]dsar.Finding{}
+	for _, f := range fs {
+		if byInst[f.Instance] == nil {
+			byInst[f.Instance] = map[string][]dsar.Finding{}
+		}
+		byInst[f.Instance][f.Model] = append(byInst[f.Instance][f.Model], f)
+	}
+	var out []findingGroup
+	for inst, models := range byInst {
+		g := findingGroup{Instance: inst}
+		for m, list := range models {
+			g.Models = append(g.Models, modelFindings{Model: m, Findings: list})
+		}
+		sort.Slice(g.Models, func(i, j int) bool { return g.Models[i].Model < g.Models[j].Model })
+		out = append(out, g)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Instance < out[j].Instance })
+	return out
+}
+
+// similarWindow is how far back a request by the same person is worth a
+// warning (Art. 12(5): repetitive requests may be manifestly excessive).
+const similarWindow = 365 * 24 * time.Hour
+
+func (s *Server) handleRequestPage(c *gin.Context) {
+	ctx, lang, now := c.Request.Context(), langOf(c), s.opt.Now()
+	r, err := s.opt.Requests.FindRequestByRef(ctx, c.Param("ref"))
+	if dsar.ErrorCode(err) == dsar.ENOTFOUND {
+		s.renderMessage(c, http.StatusNotFound, "site.error.title", "err.not_found")
+		return
+	} else if err != nil {
+		s.fail(c, err, "find request")
+		return
+	}
+	v := requestPage{staffBase: s.staffBase(c), R: r,
+		Received: i18n.FormatDate(lang, dsar.DateOf(r.ReceivedAt))}
+	if r.ClockStarted() {
+		v.Due = i18n.FormatDate(lang, r.Clock.Due())
+		v.DaysLeft = r.Clock.DaysLeft(now)
+		if !r.Status.Closed() {
+			v.Urgency = dsar.Urgency(v.DaysLeft, true)
+		}
+	}
+	evs, err := s.opt.Requests.RequestEvents(ctx, r.ID)
+	if err != nil {
+		s.fail(c, err, "request events")
+		return
+	}
+	for _, e := range evs {
+		v.Events = append(v.Events, eventRow{Event: e, When: e.At.In(dsar.Paris()).Format("2006-01-02 15:04")})
+	}
+	l, err := s.opt.Requests.LatestLookup(ctx, r.ID)
+	switch {
+	case err == nil:
+		v.Lookup = &l
+		v.Instances = groupFindings(l.Findings)
+	case dsar.ErrorCode(err) != dsar.ENOTFOUND:
+		s.fail(c, err, "latest lookup")
+		return
+	}
+	if v.Similar, err = s.opt.Requests.SimilarRequests(ctx, r.Email, r.ID, r.ReceivedAt.Add(-similarWindow)); err != nil {
+		s.fail(c, err, "similar requests")
+		return
+	}
+	c.HTML(http.StatusOK, "staff_request", v)
+}
