@@ -13,6 +13,7 @@ import (
 	"github.com/vracoop/dsar/internal/config"
 	"github.com/vracoop/dsar/internal/dsar"
 	"github.com/vracoop/dsar/internal/password"
+	"github.com/vracoop/dsar/internal/register"
 	"github.com/vracoop/dsar/internal/sqlite"
 )
 
@@ -65,6 +66,46 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	fmt.Fprintf(stdout, "Created %s account #%d for %s.\n", s.Role, s.ID, s.Email)
+	return nil
+}
+
+// loadRegister returns the register named by DSAR_REGISTER_FILE, or the
+// embedded one.
+func loadRegister(cfg config.Config) (*register.Register, error) {
+	if cfg.RegisterFile == "" {
+		return register.Default(), nil
+	}
+	return register.LoadFile(cfg.RegisterFile)
+}
+
+// registerCheck prints the register's problems and fails when any breaks
+// routing, retention or the notices to people (warnings do not fail).
+func registerCheck(args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("register check", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	lang := fs.String("lang", "fr", "language of the report: fr or en")
+	file := fs.String("file", "", "register file to check (default: DSAR_REGISTER_FILE, or the embedded register)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.FromEnv(getenv)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	if *file != "" {
+		cfg.RegisterFile = *file
+	}
+	reg, err := loadRegister(cfg)
+	if err != nil {
+		return err
+	}
+	n, err := register.WriteCheck(stdout, reg, *lang)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("the register has %d errors", n)
+	}
 	return nil
 }
 

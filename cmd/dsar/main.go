@@ -9,6 +9,8 @@
 //	                create a staff account; the password is read from stdin
 //	dsar audit verify
 //	                check the audit log's hash chain
+//	dsar register check [--lang en] [--file F]
+//	                list the register's problems; fail on errors
 package main
 
 import (
@@ -51,13 +53,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return userAdd(ctx, args[1:], getenv, stdin, stdout)
 		}
 		return fmt.Errorf("usage: dsar user add --email E --name N [--role agent|admin] (password on stdin)")
+	case "register":
+		if len(args) > 0 && args[0] == "check" {
+			return registerCheck(args[1:], getenv, stdout)
+		}
+		return fmt.Errorf("usage: dsar register check [--lang en] [--file F]")
 	case "audit":
 		if len(args) > 0 && args[0] == "verify" {
 			return auditVerify(ctx, getenv, stdout)
 		}
 		return fmt.Errorf("usage: dsar audit verify")
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: dsar [serve | healthcheck | user add | audit verify]\n\nConfiguration is read from DSAR_* environment variables: see README.md.")
+		fmt.Fprintln(stdout, "usage: dsar [serve | healthcheck | user add | audit verify | register check]\n\nConfiguration is read from DSAR_* environment variables: see README.md.")
 		return nil
 	}
 	return fmt.Errorf("unknown command %q (try: dsar help)", cmd)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -287,5 +288,50 @@ func TestMailToFiles(t *testing.T) {
 	msg := p.get(svc.url + "/dev/mail/" + filepath.Base(files[0]))
 	if !strings.Contains(msg, "/c/") {
 		t.Errorf("mailbox message lacks the confirmation link:\n%s", msg)
+	}
+}
+
+func TestRegisterCheckCommand(t *testing.T) {
+	env := map[string]string{"DSAR_DATA_DIR": t.TempDir()}
+	getenv := func(k string) string { return env[k] }
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"register", "check"}, getenv, strings.NewReader(""), &out, nil); err != nil {
+		t.Fatalf("the embedded register has warnings only, yet: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"VRACOOOP", "VRACCOOP", "prospects"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+	broken := filepath.Join(t.TempDir(), "register.yaml")
+	if err := os.WriteFile(broken, []byte("activities:\n  - id: x\n    role: boss\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"register", "check", "--file", broken}, getenv, strings.NewReader(""), &out, nil); err == nil {
+		t.Errorf("a register with an unknown role passed")
+	}
+}
+
+func TestUserAddAndAuditVerifyCommands(t *testing.T) {
+	env := map[string]string{"DSAR_DATA_DIR": t.TempDir()}
+	getenv := func(k string) string { return env[k] }
+	var out bytes.Buffer
+	args := []string{"user", "add", "--email", "claire@vracoop.fr", "--name", "Claire Martin", "--role", "admin"}
+	if err := run(context.Background(), args, getenv, strings.NewReader("un mot de passe solide\n"), &out, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Created admin account") {
+		t.Errorf("output: %s", out.String())
+	}
+	if err := run(context.Background(), args, getenv, strings.NewReader("un mot de passe solide\n"), &out, nil); err == nil {
+		t.Errorf("a second account with the same email was created")
+	}
+	if err := run(context.Background(), []string{"user", "add", "--email", "x@vracoop.fr", "--name", "X"}, getenv, strings.NewReader("short\n"), &out, nil); err == nil {
+		t.Errorf("a short password was accepted")
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"audit", "verify"}, getenv, strings.NewReader(""), &out, nil); err != nil || !strings.Contains(out.String(), "1 entries verified") {
+		t.Errorf("audit verify: %v, %s", err, out.String())
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/vracoop/dsar/internal/config"
 	"github.com/vracoop/dsar/internal/mail"
+	"github.com/vracoop/dsar/internal/register"
 	"github.com/vracoop/dsar/internal/sqlite"
 	"github.com/vracoop/dsar/internal/web"
 )
@@ -36,6 +37,14 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 	defer db.Close()
 	logger.Info("Database ready", "path", cfg.DBPath)
 
+	reg, err := loadRegister(cfg)
+	if err != nil {
+		return fmt.Errorf("register: %w", err)
+	}
+	if errs := logRegisterFindings(reg, logger); errs > 0 {
+		return fmt.Errorf("the register has %d errors that break routing or retention: run dsar register check", errs)
+	}
+
 	csrfKey, err := db.Secret(ctx, "csrf", randomKey)
 	if err != nil {
 		return err
@@ -53,7 +62,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 
 	gin.SetMode(gin.ReleaseMode)
 	srv, err := web.New(web.Options{
-		Store: db, Mails: composer, Mailbox: mailbox, Notify: worker.Notify, Logger: logger, Staff: db, Counter: db, Queue: db, Requests: db, HideNames: cfg.HideNames,
+		Store: db, Mails: composer, Mailbox: mailbox, Notify: worker.Notify, Logger: logger, Staff: db, Counter: db, Queue: db, Requests: db, Register: reg, HideNames: cfg.HideNames,
 		BaseURL: cfg.BaseURL, ConfirmTTL: cfg.ConfirmTTL, StatusTTL: cfg.StatusTTL, CSRFKey: csrfKey,
 		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, TrustedProxies: cfg.TrustedProxies,
 	})
@@ -150,6 +159,21 @@ func expireUnconfirmed(ctx context.Context, db *sqlite.DB, logger *slog.Logger, 
 		case <-t.C:
 		}
 	}
+}
+
+// logRegisterFindings logs what the register check finds and returns the
+// number of errors.
+func logRegisterFindings(reg *register.Register, logger *slog.Logger) int {
+	errs := 0
+	for _, f := range reg.Check() {
+		if f.Severity == register.SeverityError {
+			errs++
+			logger.Error("Register problem", "activity", f.Activity, "field", f.Field, "problem", f.Message.EN)
+		} else {
+			logger.Warn("Register inconsistency", "activity", f.Activity, "field", f.Field, "problem", f.Message.EN)
+		}
+	}
+	return errs
 }
 
 func newLogger(level string, w io.Writer) *slog.Logger {

@@ -41,6 +41,8 @@ type Config struct {
 	TrustedProxies []string // DSAR_TRUSTED_PROXIES: comma-separated CIDRs whose X-Forwarded-For is believed
 
 	HideNames bool // DSAR_QUEUE_HIDE_NAMES: hide people's names in the staff queue
+
+	RegisterFile string // DSAR_REGISTER_FILE: a register of processing activities replacing the embedded one
 }
 
 // Defaults returns the configuration of a fresh machine: everything under
@@ -88,6 +90,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	p.int("DSAR_RATE_BURST", &c.RateBurst)
 	p.list("DSAR_TRUSTED_PROXIES", &c.TrustedProxies)
 	p.bool("DSAR_QUEUE_HIDE_NAMES", &c.HideNames)
+	p.str("DSAR_REGISTER_FILE", &c.RegisterFile)
 	if c.DBPath == "" {
 		c.DBPath = filepath.Join(c.DataDir, "dsar.db")
 	}

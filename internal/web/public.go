@@ -10,6 +10,7 @@ import (
 
 	"github.com/vracoop/dsar/internal/dsar"
 	"github.com/vracoop/dsar/internal/i18n"
+	"github.com/vracoop/dsar/internal/register"
 )
 
 func (s *Server) formPage(c *gin.Context, sub dsar.Submission) formPage {
@@ -69,6 +70,7 @@ func (s *Server) handleSubmit(c *gin.Context) {
 	}
 	now := s.opt.Now()
 	r := dsar.NewRequest(uuid.NewString(), sub, dsar.ChannelWeb, now)
+	r.Routing = s.opt.Register.Route(register.RouteInput{Relationship: r.Relationship})
 	tok, err := dsar.NewToken(r.ID, dsar.TokenConfirm, now.Add(s.opt.ConfirmTTL))
 	if err != nil {
 		s.fail(c, err, "new confirmation token")

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/render"
 
+	"github.com/vracoop/dsar/internal/dsar"
 	"github.com/vracoop/dsar/internal/i18n"
 	"github.com/vracoop/dsar/templates"
 )
@@ -30,7 +31,7 @@ func parsePages() (*pages, error) {
 	p := &pages{sets: map[string]*template.Template{}}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
-		t, err := template.New(name).Funcs(i18n.Funcs()).Funcs(template.FuncMap{"field": field, "days": daysLabel}).
+		t, err := template.New(name).Funcs(i18n.Funcs()).Funcs(template.FuncMap{"field": field, "days": daysLabel, "tx": textIn}).
 			ParseFS(templates.FS, "layout.html", "partials/*.html", f)
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)
@@ -39,6 +40,9 @@ func parsePages() (*pages, error) {
 	}
 	return p, nil
 }
+
+// textIn is the template function that picks a dsar.Text's language.
+func textIn(lang i18n.Lang, t dsar.Text) string { return t.In(string(lang)) }
 
 // Instance implements render.HTMLRender.
 func (p *pages) Instance(name string, data any) render.Render {

@@ -53,7 +53,7 @@ func (h *harness) auditActions() []string {
 
 func TestStaffPagesNeedALogin(t *testing.T) {
 	h := newHarness(t, nil)
-	for _, path := range []string{"/staff", "/staff/users"} {
+	for _, path := range []string{"/staff", "/staff/users", "/staff/register", "/staff/requests", "/staff/requests/DSAR-2026-000001"} {
 		p := h.do(h.browser(), "GET", path, nil)
 		if p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), "/staff/login?next=") {
 			t.Errorf("%s: anonymous got %d %q", path, p.status, p.header.Get("Location"))

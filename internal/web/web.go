@@ -18,6 +18,7 @@ import (
 
 	"github.com/vracoop/dsar/internal/dsar"
 	"github.com/vracoop/dsar/internal/password"
+	"github.com/vracoop/dsar/internal/register"
 )
 
 // Store is what the public pages need from storage.
@@ -60,6 +61,7 @@ type Options struct {
 	Counter  Counter
 	Queue    Queue
 	Requests Requests
+	Register *register.Register // routing and the notices to people (register.Default() when nil)
 	Now      func() time.Time
 	Logger   *slog.Logger
 
@@ -99,6 +101,9 @@ func New(opt Options) (*Server, error) {
 	}
 	if opt.Notify == nil {
 		opt.Notify = func() {}
+	}
+	if opt.Register == nil {
+		opt.Register = register.Default()
 	}
 	if opt.SessionTTL == 0 {
 		opt.SessionTTL = 12 * time.Hour
@@ -151,6 +156,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	e.HEAD("/", s.handleForm)
 	e.POST("/", s.limitBody, s.handleSubmit)
 	e.GET("/submitted", s.handleSubmitted)
+	e.GET("/privacy", s.handlePrivacy)
 
 	tokens := e.Group("/", s.tokenPage)
 	tokens.GET("/c/:token", s.handleConfirmPage)
@@ -164,6 +170,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 		staff.GET("", s.handleStaffHome)
 		staff.GET("/requests", s.handleQueue)
 		staff.GET("/requests/:ref", s.handleRequestPage)
+		staff.GET("/register", s.handleRegisterPage)
 		staff.POST("/logout", s.limitBody, s.handleLogout)
 		admin := staff.Group("/users", s.requireAdmin)
 		admin.GET("", s.handleUsers)
