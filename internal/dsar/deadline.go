@@ -46,10 +46,10 @@ func (d Deadline) dueAfter(months int) Date {
 // extended) or EINVALID (first month over).
 func (d Deadline) Extend(now time.Time) (Deadline, error) {
 	if d.Extended {
-		return d, Errorf(ECONFLICT, "the deadline was already extended")
+		return d, ErrAlreadyExtended
 	}
 	if DateOf(now).After(d.InitialDue()) {
-		return d, Errorf(EINVALID, "the deadline can only be extended during the first month")
+		return d, ErrExtensionTooLate
 	}
 	d.Extended = true
 	return d, nil

@@ -36,6 +36,13 @@ type Request struct {
 	PausedSince     *time.Time
 	ClosedAt        *time.Time
 	PurgedAt        *time.Time
+
+	AssigneeID         int64      // 0: nobody
+	IdentityVerifiedAt *time.Time // identity established by other means than the confirmed email
+	IdentityMethod     string     // how
+	DenialGround       string     // one of DenialGrounds
+	DenialReason       string
+	Outcome            string // what was done, when completed
 }
 
 // Event is one entry of a request's history: a status change or any other

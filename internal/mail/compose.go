@@ -23,7 +23,7 @@ type Composer struct {
 }
 
 // mailNames lists every mail template pair under templates/mail.
-var mailNames = []string{"confirm", "ack"}
+var mailNames = []string{"confirm", "ack", "info", "extend", "deny"}
 
 // NewComposer parses the mail templates.
 func NewComposer(baseURL string) (*Composer, error) {
@@ -56,6 +56,8 @@ type mailView struct {
 	Received  string
 	Due       string
 	FooterKey string
+	Text      string // what staff wrote: the question, the reason
+	Ground    string // the legal ground of a refusal, in words
 }
 
 // Confirmation renders the mail that asks a person to confirm their email
@@ -77,6 +79,36 @@ func (c *Composer) Acknowledgment(r dsar.Request, tok dsar.Token) (dsar.Mail, er
 	v.Received = i18n.FormatDate(lang, r.Clock.Start)
 	v.Due = i18n.FormatDate(lang, r.Clock.Due())
 	return c.render("ack", r, v)
+}
+
+// InfoRequest renders the mail that asks the person for information; the
+// clock is paused until they answer.
+func (c *Composer) InfoRequest(r dsar.Request, question string) (dsar.Mail, error) {
+	v := c.view(r, "mail.info.subject", "mail.footer.ack")
+	v.Text = question
+	return c.render("info", r, v)
+}
+
+// ExtensionNotice renders the mail that tells the person the deadline was
+// extended, why, and the new due date.
+func (c *Composer) ExtensionNotice(r dsar.Request) (dsar.Mail, error) {
+	lang := langOf(r)
+	v := c.view(r, "mail.extend.subject", "mail.footer.ack")
+	v.Text = r.ExtensionReason
+	v.Received = i18n.FormatDate(lang, r.Clock.Start)
+	v.Due = i18n.FormatDate(lang, r.Clock.Due())
+	return c.render("extend", r, v)
+}
+
+// Denial renders the mail that refuses a request, with the ground, the
+// reason, and the person's right to complain and to go to court.
+func (c *Composer) Denial(r dsar.Request) (dsar.Mail, error) {
+	lang := langOf(r)
+	v := c.view(r, "mail.deny.subject", "mail.footer.ack")
+	v.Text = r.DenialReason
+	v.Ground = i18n.T(lang, "ground."+r.DenialGround)
+	v.Received = i18n.FormatDate(lang, dsar.DateOf(r.ReceivedAt))
+	return c.render("deny", r, v)
 }
 
 func (c *Composer) view(r dsar.Request, subjectKey, footerKey string) mailView {

@@ -42,6 +42,17 @@ func TestComposedMailsGolden(t *testing.T) {
 	}{
 		{"confirm", c.Confirmation, dsar.TokenConfirm},
 		{"ack", c.Acknowledgment, dsar.TokenStatus},
+		{"info", func(r dsar.Request, _ dsar.Token) (dsar.Mail, error) {
+			return c.InfoRequest(r, "Pouvez-vous nous indiquer votre numéro de client ?\nIl figure sur vos factures.")
+		}, ""},
+		{"extend", func(r dsar.Request, _ dsar.Token) (dsar.Mail, error) {
+			r.Clock.Extended, r.ExtensionReason = true, "Vos données sont réparties dans 4 instances Odoo <à vérifier>."
+			return c.ExtensionNotice(r)
+		}, ""},
+		{"deny", func(r dsar.Request, _ dsar.Token) (dsar.Mail, error) {
+			r.DenialGround, r.DenialReason = dsar.GroundExcessive, "Troisième demande identique en un mois."
+			return c.Denial(r)
+		}, ""},
 	}
 	for _, m := range mails {
 		for _, lang := range []string{"fr", "en"} {

@@ -217,7 +217,8 @@ func nextRef(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) {
 const requestColumns = `id, ref, status, relationship, channel, lang,
 	name, email, phone, shop_name, shop_town, rectify_wrong, rectify_correct, details,
 	created_at, received_at, confirmed_at, clock_start, due_date, extended, extension_reason,
-	paused_days, paused_since, closed_at, purged_at, kinds_mask`
+	paused_days, paused_since, closed_at, purged_at, kinds_mask,
+	assignee_id, identity_verified_at, identity_method, denial_ground, denial_reason, outcome`
 
 // updateRequestSQL sets every column but the ID, in requestColumns order.
 var updateRequestSQL = func() string {
@@ -232,7 +233,7 @@ var updateRequestSQL = func() string {
 func insertRequest(ctx context.Context, tx *sql.Tx, r *dsar.Request) error {
 	args := requestArgs(*r)
 	_, err := tx.ExecContext(ctx, `INSERT INTO requests (`+requestColumns+`)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
 	if err != nil {
 		return mapError(fmt.Errorf("insert request: %w", err))
 	}
@@ -264,19 +265,23 @@ func requestArgs(r dsar.Request) []any {
 		r.Name, r.Email, r.Phone, r.ShopName, r.ShopTown, r.RectifyWrong, r.RectifyCorrect, r.Details,
 		formatTime(r.CreatedAt), formatTime(r.ReceivedAt), nullTime(r.ConfirmedAt),
 		nullDate(r.Clock.Start), nullDate(due), r.Clock.Extended, r.ExtensionReason,
-		r.Clock.PausedDays, nullTime(r.PausedSince), nullTime(r.ClosedAt), nullTime(r.PurgedAt), dsar.KindMask(r.Kinds)}
+		r.Clock.PausedDays, nullTime(r.PausedSince), nullTime(r.ClosedAt), nullTime(r.PurgedAt), dsar.KindMask(r.Kinds),
+		sql.NullInt64{Int64: r.AssigneeID, Valid: r.AssigneeID != 0}, nullTime(r.IdentityVerifiedAt), r.IdentityMethod,
+		r.DenialGround, r.DenialReason, r.Outcome}
 }
 
 func findRequest(ctx context.Context, q querier, id string) (dsar.Request, error) {
 	var r dsar.Request
 	var created, received string
-	var confirmed, start, due, paused, closed, purged sql.NullString
+	var confirmed, start, due, paused, closed, purged, verified sql.NullString
 	var kindsMask int // derived from request_kinds, read below
+	var assignee sql.NullInt64
 	err := q.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE id = ?`, id).Scan(
 		&r.ID, &r.Ref, &r.Status, &r.Relationship, &r.Channel, &r.Lang,
 		&r.Name, &r.Email, &r.Phone, &r.ShopName, &r.ShopTown, &r.RectifyWrong, &r.RectifyCorrect, &r.Details,
 		&created, &received, &confirmed, &start, &due, &r.Clock.Extended, &r.ExtensionReason,
-		&r.Clock.PausedDays, &paused, &closed, &purged, &kindsMask)
+		&r.Clock.PausedDays, &paused, &closed, &purged, &kindsMask,
+		&assignee, &verified, &r.IdentityMethod, &r.DenialGround, &r.DenialReason, &r.Outcome)
 	if errors.Is(err, sql.ErrNoRows) {
 		return dsar.Request{}, notFound("request")
 	} else if err != nil {
@@ -298,6 +303,9 @@ func findRequest(ctx context.Context, q querier, id string) (dsar.Request, error
 	errs = append(errs, e)
 	r.PurgedAt, e = scanNullTime(purged)
 	errs = append(errs, e)
+	r.IdentityVerifiedAt, e = scanNullTime(verified)
+	errs = append(errs, e)
+	r.AssigneeID = assignee.Int64
 	if err := errors.Join(errs...); err != nil {
 		return dsar.Request{}, fmt.Errorf("decode request %s: %w", id, err)
 	}

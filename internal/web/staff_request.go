@@ -32,6 +32,11 @@ type requestPage struct {
 	Lookup    *dsar.Lookup
 	Instances []findingGroup
 	Similar   []dsar.QueueItem
+	Notice    string // what the last action did
+	Error     string // why the last action was refused
+	Agents    []dsar.Staff
+	Grounds   []string
+	CanExtend bool
 }
 
 type eventRow struct {
@@ -76,6 +81,15 @@ func groupFindings(fs []dsar.Finding) []findingGroup {
 const similarWindow = 365 * 24 * time.Hour
 
 func (s *Server) handleRequestPage(c *gin.Context) {
+	notice := ""
+	if done := c.Query("done"); done != "" && i18n.Has("action.done."+done) {
+		notice = i18n.T(langOf(c), "action.done."+done)
+	}
+	s.renderRequest(c, http.StatusOK, notice, "")
+}
+
+// renderRequest shows a request's page, with the outcome of an action.
+func (s *Server) renderRequest(c *gin.Context, status int, notice, actionErr string) {
 	ctx, lang, now := c.Request.Context(), langOf(c), s.opt.Now()
 	r, err := s.opt.Requests.FindRequestByRef(ctx, c.Param("ref"))
 	if dsar.ErrorCode(err) == dsar.ENOTFOUND {
@@ -85,8 +99,21 @@ func (s *Server) handleRequestPage(c *gin.Context) {
 		s.fail(c, err, "find request")
 		return
 	}
-	v := requestPage{staffBase: s.staffBase(c), R: r,
+	v := requestPage{staffBase: s.staffBase(c), R: r, Notice: notice, Error: actionErr, Grounds: dsar.DenialGrounds,
 		Received: i18n.FormatDate(lang, dsar.DateOf(r.ReceivedAt))}
+	if r.ClockStarted() && !r.Clock.Extended && !dsar.DateOf(now).After(r.Clock.InitialDue()) {
+		v.CanExtend = true
+	}
+	staff, err := s.opt.Staff.ListStaff(ctx)
+	if err != nil {
+		s.fail(c, err, "list staff")
+		return
+	}
+	for _, st := range staff {
+		if st.Active {
+			v.Agents = append(v.Agents, st)
+		}
+	}
 	if r.ClockStarted() {
 		v.Due = i18n.FormatDate(lang, r.Clock.Due())
 		v.DaysLeft = r.Clock.DaysLeft(now)
@@ -115,5 +142,5 @@ func (s *Server) handleRequestPage(c *gin.Context) {
 		s.fail(c, err, "similar requests")
 		return
 	}
-	c.HTML(http.StatusOK, "staff_request", v)
+	c.HTML(status, "staff_request", v)
 }

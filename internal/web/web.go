@@ -53,17 +53,19 @@ type StoredMail struct {
 
 // Options configure a Server. Zero values get safe defaults.
 type Options struct {
-	Store    Store
-	Mails    Mails
-	Mailbox  Mailbox // nil: no development mailbox
-	Notify   func()  // wakes the outbox worker after a mail was stored
-	Staff    StaffStore
-	Counter  Counter
-	Queue    Queue
-	Requests Requests
-	Register *register.Register // routing and the notices to people (register.Default() when nil)
-	Now      func() time.Time
-	Logger   *slog.Logger
+	Store      Store
+	Mails      Mails
+	Mailbox    Mailbox // nil: no development mailbox
+	Notify     func()  // wakes the outbox worker after a mail was stored
+	Staff      StaffStore
+	Counter    Counter
+	Queue      Queue
+	Requests   Requests
+	Changer    Changer
+	StaffMails StaffMails
+	Register   *register.Register // routing and the notices to people (register.Default() when nil)
+	Now        func() time.Time
+	Logger     *slog.Logger
 
 	BaseURL        string
 	ConfirmTTL     time.Duration
@@ -170,6 +172,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 		staff.GET("", s.handleStaffHome)
 		staff.GET("/requests", s.handleQueue)
 		staff.GET("/requests/:ref", s.handleRequestPage)
+		staff.POST("/requests/:ref/:action", s.limitBody, s.handleRequestAction)
 		staff.GET("/register", s.handleRegisterPage)
 		staff.POST("/logout", s.limitBody, s.handleLogout)
 		admin := staff.Group("/users", s.requireAdmin)
