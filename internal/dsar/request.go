@@ -89,6 +89,32 @@ func NewRequest(id string, s Submission, channel Channel, now time.Time) Request
 	}
 }
 
+// NewEnteredRequest turns a submission that staff typed in from an email,
+// a letter or a call into a received request: the clock starts on the day
+// VRACOOP received it, which may be before today but not after.
+func NewEnteredRequest(id string, s Submission, channel Channel, receivedOn Date, now time.Time) (Request, error) {
+	if channel == ChannelWeb || !channel.Valid() {
+		return Request{}, ErrChannel
+	}
+	if receivedOn.IsZero() || receivedOn.After(DateOf(now)) {
+		return Request{}, ErrReceivedDate
+	}
+	r := NewRequest(id, s, channel, now)
+	r.Status = StatusReceived
+	r.ReceivedAt = receivedOn.Time()
+	if receivedOn == DateOf(now) {
+		r.ReceivedAt = now
+	}
+	r.Clock = Deadline{Start: receivedOn}
+	return r, nil
+}
+
+// Errors of requests entered by staff.
+var (
+	ErrChannel      = &Error{Code: EINVALID, Message: "choose how the request arrived: email, post or phone"}
+	ErrReceivedDate = &Error{Code: EINVALID, Message: "the date of receipt must be given and not in the future"}
+)
+
 // FormatRef returns the public reference of the n-th request of a year.
 func FormatRef(year, n int) string {
 	return fmt.Sprintf("DSAR-%d-%06d", year, n)

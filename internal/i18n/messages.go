@@ -360,6 +360,19 @@ var catalog = map[string]msg{
 	"event.entered":                 {"saisie par l'équipe", "entered by staff"},
 	"event.mail":                    {"e-mail envoyé", "email sent"},
 
+	// Requests entered by staff.
+	"staff.nav.new":        {"Saisir une demande", "Enter a request"},
+	"new.title":            {"Saisir une demande reçue par e-mail, courrier ou téléphone", "Enter a request received by email, post or phone"},
+	"new.intro":            {"La demande est enregistrée comme reçue : le délai court à partir du jour de réception. La personne reçoit un accusé de réception par e-mail.", "The request is stored as received: the time limit runs from the day it arrived. The person gets an acknowledgment by email."},
+	"new.errors":           {"La demande n'a pas été enregistrée", "The request was not saved"},
+	"new.arrival":          {"Arrivée de la demande", "How the request arrived"},
+	"new.received_on":      {"Reçue le", "Received on"},
+	"new.received_on.hint": {"Le jour où VRACOOP l'a reçue : le délai d'un mois part de cette date.", "The day VRACOOP received it: the one-month time limit starts on that date."},
+	"new.submit":           {"Enregistrer la demande", "Save the request"},
+	"new.err.channel":      {"Indiquez comment la demande est arrivée : e-mail, courrier ou téléphone.", "Say how the request arrived: email, post or phone."},
+	"new.err.received_on":  {"Indiquez la date de réception, qui ne peut pas être dans le futur.", "Give the date of receipt, which cannot be in the future."},
+	"action.done.entered":  {"Demande enregistrée ; l'accusé de réception part par e-mail.", "Request saved; the acknowledgment is on its way by email."},
+
 	// The development mailbox.
 	"mailbox.title":   {"Boîte d'envoi locale (mode développement)", "Local outbox (development mode)"},
 	"mailbox.intro":   {"Aucun serveur SMTP n'est configuré : les e-mails sont écrits dans %s au lieu d'être envoyés. Cette page n'existe que dans ce mode.", "No SMTP server is configured: mail is written to %s instead of being sent. This page exists only in this mode."},

@@ -14,34 +14,55 @@ import (
 // CreateRequest stores a new request with its public reference, its
 // confirmation token and the confirmation mail. It fills r.Ref.
 func (db *DB) CreateRequest(ctx context.Context, r *dsar.Request, confirm dsar.Token, render dsar.RenderMail) error {
+	ev := dsar.Event{At: r.CreatedAt, Actor: dsar.ActorPerson, Type: dsar.EventStatus, To: r.Status,
+		Note: "submitted via " + string(r.Channel)}
+	return db.inTx(ctx, func(tx *sql.Tx) error { return createRequest(ctx, tx, r, confirm, ev, render) })
+}
+
+// EnterRequest stores a request that staff entered from an email, a letter
+// or a call: it is received at once, with its status token and the
+// acknowledgment, and the entry is audited. It fills r.Ref.
+func (db *DB) EnterRequest(ctx context.Context, r *dsar.Request, status dsar.Token, actor string, render dsar.RenderMail) error {
+	ev := dsar.Event{At: r.CreatedAt, Actor: actor, Type: dsar.EventEntered, To: r.Status,
+		Note: fmt.Sprintf("received by %s on %s", r.Channel, r.Clock.Start)}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		ref, err := nextRef(ctx, tx, r.CreatedAt)
-		if err != nil {
+		if err := createRequest(ctx, tx, r, status, ev, render); err != nil {
 			return err
 		}
-		r.Ref = ref
-		if err := insertRequest(ctx, tx, r); err != nil {
-			return err
-		}
-		if len(r.Routing) > 0 {
-			if err := setRouting(ctx, tx, r.ID, r.Routing); err != nil {
-				return err
-			}
-		}
-		ev := dsar.Event{RequestID: r.ID, At: r.CreatedAt, Actor: dsar.ActorPerson, Type: dsar.EventStatus, To: r.Status, Note: "submitted via " + string(r.Channel)}
-		if err := insertEvent(ctx, tx, ev); err != nil {
-			return err
-		}
-		confirm.RequestID = r.ID
-		if err := insertToken(ctx, tx, confirm, r.CreatedAt); err != nil {
-			return err
-		}
-		m, err := render(*r, confirm)
-		if err != nil {
-			return fmt.Errorf("render confirmation mail: %w", err)
-		}
-		return insertMail(ctx, tx, m, r.CreatedAt)
+		return appendAudit(ctx, tx, dsar.AuditEntry{At: r.CreatedAt, Actor: actor, Action: dsar.EventEntered,
+			RequestID: r.ID, Details: r.Ref + ": entered from " + string(r.Channel)})
 	})
+}
+
+// createRequest stores a new request, its routing, its first event, the
+// token its mail carries and that mail.
+func createRequest(ctx context.Context, tx *sql.Tx, r *dsar.Request, tok dsar.Token, ev dsar.Event, render dsar.RenderMail) error {
+	ref, err := nextRef(ctx, tx, r.CreatedAt)
+	if err != nil {
+		return err
+	}
+	r.Ref = ref
+	if err := insertRequest(ctx, tx, r); err != nil {
+		return err
+	}
+	if len(r.Routing) > 0 {
+		if err := setRouting(ctx, tx, r.ID, r.Routing); err != nil {
+			return err
+		}
+	}
+	ev.RequestID = r.ID
+	if err := insertEvent(ctx, tx, ev); err != nil {
+		return err
+	}
+	tok.RequestID = r.ID
+	if err := insertToken(ctx, tx, tok, r.CreatedAt); err != nil {
+		return err
+	}
+	m, err := render(*r, tok)
+	if err != nil {
+		return fmt.Errorf("render mail: %w", err)
+	}
+	return insertMail(ctx, tx, m, r.CreatedAt)
 }
 
 // ConfirmRequest follows a confirmation link: the token is used up, the

@@ -63,6 +63,7 @@ type Options struct {
 	Requests   Requests
 	Changer    Changer
 	StaffMails StaffMails
+	Enterer    Enterer
 	Register   *register.Register // routing and the notices to people (register.Default() when nil)
 	Now        func() time.Time
 	Logger     *slog.Logger
@@ -171,6 +172,8 @@ func (s *Server) routes() (*gin.Engine, error) {
 		staff := e.Group("/staff", s.requireStaff)
 		staff.GET("", s.handleStaffHome)
 		staff.GET("/requests", s.handleQueue)
+		staff.GET("/requests/new", s.handleNewRequestPage)
+		staff.POST("/requests/new", s.limitBody, s.handleEnterRequest)
 		staff.GET("/requests/:ref", s.handleRequestPage)
 		staff.POST("/requests/:ref/:action", s.limitBody, s.handleRequestAction)
 		staff.GET("/register", s.handleRegisterPage)
