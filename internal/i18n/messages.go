@@ -373,6 +373,18 @@ var catalog = map[string]msg{
 	"new.err.received_on":  {"Indiquez la date de réception, qui ne peut pas être dans le futur.", "Give the date of receipt, which cannot be in the future."},
 	"action.done.entered":  {"Demande enregistrée ; l'accusé de réception part par e-mail.", "Request saved; the acknowledgment is on its way by email."},
 
+	// The dashboard.
+	"dash.open":        {"demandes ouvertes", "open requests"},
+	"dash.overdue":     {"en retard", "overdue"},
+	"dash.week":        {"à rendre dans les 7 jours", "due within 7 days"},
+	"dash.median":      {"délai médian de clôture (12 mois)", "median days to close (12 months)"},
+	"dash.days":        {"%s j", "%s d"},
+	"dash.by_kind":     {"Demandes ouvertes par droit", "Open requests by right"},
+	"dash.per_month":   {"Demandes reçues par mois", "Requests received per month"},
+	"dash.chart_desc":  {"Histogramme des demandes reçues sur les douze derniers mois, %d en tout ; le tableau qui suit donne les mêmes chiffres.", "Bar chart of the requests received over the last twelve months, %d in all; the table that follows gives the same figures."},
+	"dash.export":      {"Exporter le registre des demandes (CSV)", "Export the register of requests (CSV)"},
+	"dash.export.hint": {"Références, dates, droits, issue, délai, motifs de refus : sans données personnelles, pour rendre compte à la CNIL.", "References, dates, rights, outcome, days taken, refusal grounds: no personal data, for accountability to the CNIL."},
+
 	// The development mailbox.
 	"mailbox.title":   {"Boîte d'envoi locale (mode développement)", "Local outbox (development mode)"},
 	"mailbox.intro":   {"Aucun serveur SMTP n'est configuré : les e-mails sont écrits dans %s au lieu d'être envoyés. Cette page n'existe que dans ce mode.", "No SMTP server is configured: mail is written to %s instead of being sent. This page exists only in this mode."},

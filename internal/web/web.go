@@ -58,7 +58,7 @@ type Options struct {
 	Mailbox    Mailbox // nil: no development mailbox
 	Notify     func()  // wakes the outbox worker after a mail was stored
 	Staff      StaffStore
-	Counter    Counter
+	Reports    Reports
 	Queue      Queue
 	Requests   Requests
 	Changer    Changer
@@ -171,6 +171,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 		e.POST("/staff/login", s.limitBody, s.handleLogin)
 		staff := e.Group("/staff", s.requireStaff)
 		staff.GET("", s.handleStaffHome)
+		staff.GET("/export.csv", s.handleExport)
 		staff.GET("/requests", s.handleQueue)
 		staff.GET("/requests/new", s.handleNewRequestPage)
 		staff.POST("/requests/new", s.limitBody, s.handleEnterRequest)
