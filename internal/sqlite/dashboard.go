@@ -130,4 +130,3 @@ func (db *DB) ExportRequests(ctx context.Context, fn func(dsar.RequestRecord) er
 	}
 	return rows.Err()
 }
-

@@ -12,7 +12,7 @@ import (
 func TestDashboardAndExport(t *testing.T) {
 	h, b, _ := staffOn(t) // DSAR-2026-000001, received 26 November 2026
 	h.submitValid(h.browser(), "fr")
-	h.confirmLast() // 000002
+	h.confirmLast()                  // 000002
 	h.submitValid(h.browser(), "fr") // 000003, never confirmed: not in the export
 	h.advance(3 * 24 * time.Hour)
 	h.login(b, "agent@vracoop.fr", staffPassword)
