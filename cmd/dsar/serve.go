@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/vracoop/dsar/internal/config"
+	"github.com/vracoop/dsar/internal/dsar"
 	"github.com/vracoop/dsar/internal/mail"
 	"github.com/vracoop/dsar/internal/register"
 	"github.com/vracoop/dsar/internal/sqlite"
@@ -92,6 +93,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 		}
 	})
 	wg.Go(func() { expireUnconfirmed(ctx, db, logger, time.Minute) })
+	wg.Go(func() { remind(ctx, db, composer, worker.Notify, logger, time.Hour) })
 
 	logger.Info("Listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL)
 	if ready != nil {
@@ -174,6 +176,28 @@ func logRegisterFindings(reg *register.Register, logger *slog.Logger) int {
 		}
 	}
 	return errs
+}
+
+// remind sends, every interval, the reminders of requests due within a
+// week or overdue.
+func remind(ctx context.Context, db *sqlite.DB, composer *mail.Composer, notify func(), logger *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		now := time.Now()
+		n, err := db.SendReminders(ctx, dsar.DateOf(now), now, composer.Reminders)
+		if err != nil && ctx.Err() == nil {
+			logger.Error("Sending reminders failed", "error", err)
+		} else if n > 0 {
+			logger.Info("Reminders sent to staff", "requests", n)
+			notify()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func newLogger(level string, w io.Writer) *slog.Logger {

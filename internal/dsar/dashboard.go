@@ -76,3 +76,12 @@ func (r RequestRecord) DaysTaken() (int, bool) {
 	}
 	return r.ClockStart.DaysUntil(DateOf(*r.ClosedAt)), true
 }
+
+// Reminder kinds: a week before the due date, and once it is passed.
+const (
+	ReminderWeek    = "week"
+	ReminderOverdue = "overdue"
+)
+
+// ReminderDays is how many days before the due date staff are reminded.
+const ReminderDays = 7

@@ -385,6 +385,14 @@ var catalog = map[string]msg{
 	"dash.export":      {"Exporter le registre des demandes (CSV)", "Export the register of requests (CSV)"},
 	"dash.export.hint": {"Références, dates, droits, issue, délai, motifs de refus : sans données personnelles, pour rendre compte à la CNIL.", "References, dates, rights, outcome, days taken, refusal grounds: no personal data, for accountability to the CNIL."},
 
+	// Reminders to staff.
+	"mail.reminder.subject.week":    {"[%s] Échéance dans moins d'une semaine", "[%s] Due within a week"},
+	"mail.reminder.subject.overdue": {"[%s] Délai dépassé", "[%s] Overdue"},
+	"mail.reminder.week":            {"La demande %s doit recevoir une réponse au plus tard le %s.", "Request %s must be answered by %s."},
+	"mail.reminder.overdue":         {"Le délai de la demande %s est dépassé depuis le %s : répondez sans attendre, ou refusez-la en motivant.", "Request %s was due on %s and is overdue: answer it now, or refuse it with reasons."},
+	"mail.reminder.open":            {"Ouvrir la demande", "Open the request"},
+	"mail.footer.staff":             {"Rappel automatique du portail des demandes RGPD de VRACOOP.", "Automatic reminder from VRACOOP's GDPR request portal."},
+
 	// The development mailbox.
 	"mailbox.title":   {"Boîte d'envoi locale (mode développement)", "Local outbox (development mode)"},
 	"mailbox.intro":   {"Aucun serveur SMTP n'est configuré : les e-mails sont écrits dans %s au lieu d'être envoyés. Cette page n'existe que dans ce mode.", "No SMTP server is configured: mail is written to %s instead of being sent. This page exists only in this mode."},

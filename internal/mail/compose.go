@@ -23,7 +23,7 @@ type Composer struct {
 }
 
 // mailNames lists every mail template pair under templates/mail.
-var mailNames = []string{"confirm", "ack", "info", "extend", "deny"}
+var mailNames = []string{"confirm", "ack", "info", "extend", "deny", "reminder"}
 
 // NewComposer parses the mail templates.
 func NewComposer(baseURL string) (*Composer, error) {
@@ -58,6 +58,7 @@ type mailView struct {
 	FooterKey string
 	Text      string // what staff wrote: the question, the reason
 	Ground    string // the legal ground of a refusal, in words
+	Kind      string // the kind of a reminder
 }
 
 // Confirmation renders the mail that asks a person to confirm their email
@@ -109,6 +110,30 @@ func (c *Composer) Denial(r dsar.Request) (dsar.Mail, error) {
 	v.Ground = i18n.T(lang, "ground."+r.DenialGround)
 	v.Received = i18n.FormatDate(lang, dsar.DateOf(r.ReceivedAt))
 	return c.render("deny", r, v)
+}
+
+// Reminders renders, for each staff member in to, the reminder that a
+// request is due within a week or overdue. Staff mails are in French, the
+// back office's first language.
+func (c *Composer) Reminders(q dsar.QueueItem, kind string, to []dsar.Staff) ([]dsar.Mail, error) {
+	lang := i18n.FR
+	subject := "mail.reminder.subject.week"
+	if kind == dsar.ReminderOverdue {
+		subject = "mail.reminder.subject.overdue"
+	}
+	status := i18n.T(lang, "state."+string(q.Status))
+	var out []dsar.Mail
+	for _, s := range to {
+		v := mailView{Lang: lang, Subject: i18n.T(lang, subject, q.Ref), Name: s.Name, Ref: q.Ref,
+			KindList: KindList(lang, q.Kinds), Link: c.BaseURL + "/staff/requests/" + q.Ref,
+			Due: i18n.FormatDate(lang, q.Due), FooterKey: "mail.footer.staff", Text: status, Kind: kind}
+		m, err := c.render("reminder", dsar.Request{ID: q.ID, Email: s.Email}, v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
 
 func (c *Composer) view(r dsar.Request, subjectKey, footerKey string) mailView {

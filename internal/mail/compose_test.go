@@ -74,3 +74,27 @@ func TestComposedMailsGolden(t *testing.T) {
 		}
 	}
 }
+
+func TestReminderGolden(t *testing.T) {
+	c, err := mail.NewComposer("https://dsar.vracoop.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := dsar.QueueItem{ID: "id", Ref: "DSAR-2026-000042", Status: dsar.StatusInProgress,
+		Kinds: []dsar.Kind{dsar.KindErasure}, Due: dsar.NewDate(2026, 4, 30)}
+	to := []dsar.Staff{{Name: "Claire Martin", Email: "claire@vracoop.fr"}, {Name: "Paul", Email: "paul@vracoop.fr"}}
+	for _, kind := range []string{dsar.ReminderWeek, dsar.ReminderOverdue} {
+		t.Run(kind, func(t *testing.T) {
+			mails, err := c.Reminders(q, kind, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(mails) != 2 || mails[0].To != "claire@vracoop.fr" || mails[1].To != "paul@vracoop.fr" {
+				t.Fatalf("mails: %+v", mails)
+			}
+			m := mails[0]
+			out := fmt.Sprintf("Subject: %s\n\n--- text ---\n%s\n--- html ---\n%s\n", m.Subject, m.Text, m.HTML)
+			checkGolden(t, "reminder_"+kind+".golden", []byte(out))
+		})
+	}
+}
