@@ -100,7 +100,7 @@ func (s *Server) handleRequestAction(c *gin.Context) {
 		return
 	}
 	if !s.csrfValid(c) {
-		s.renderRequest(c, http.StatusForbidden, "", i18n.T(langOf(c), "err.csrf"))
+		s.renderRequest(c, http.StatusForbidden, "", "", i18n.T(langOf(c), "err.csrf"))
 		return
 	}
 	me, now := currentStaff(c), s.opt.Now()
@@ -112,7 +112,7 @@ func (s *Server) handleRequestAction(c *gin.Context) {
 		s.renderMessage(c, http.StatusNotFound, "site.error.title", "err.not_found")
 		return
 	case err != nil && (dsar.ErrorCode(err) == dsar.EINVALID || dsar.ErrorCode(err) == dsar.ECONFLICT):
-		s.renderRequest(c, http.StatusUnprocessableEntity, "", actionError(langOf(c), err))
+		s.renderRequest(c, http.StatusUnprocessableEntity, "", "", actionError(langOf(c), err))
 		return
 	case err != nil:
 		s.fail(c, err, "request action "+name)

@@ -33,6 +33,7 @@ type requestPage struct {
 	Instances []findingGroup
 	Similar   []dsar.QueueItem
 	Notice    string // what the last action did
+	Done      string // the last action's name
 	Error     string // why the last action was refused
 	Agents    []dsar.Staff
 	Grounds   []string
@@ -81,15 +82,17 @@ func groupFindings(fs []dsar.Finding) []findingGroup {
 const similarWindow = 365 * 24 * time.Hour
 
 func (s *Server) handleRequestPage(c *gin.Context) {
-	notice := ""
-	if done := c.Query("done"); done != "" && i18n.Has("action.done."+done) {
+	notice, done := "", c.Query("done")
+	if done != "" && i18n.Has("action.done."+done) {
 		notice = i18n.T(langOf(c), "action.done."+done)
+	} else {
+		done = ""
 	}
-	s.renderRequest(c, http.StatusOK, notice, "")
+	s.renderRequest(c, http.StatusOK, done, notice, "")
 }
 
 // renderRequest shows a request's page, with the outcome of an action.
-func (s *Server) renderRequest(c *gin.Context, status int, notice, actionErr string) {
+func (s *Server) renderRequest(c *gin.Context, status int, done, notice, actionErr string) {
 	ctx, lang, now := c.Request.Context(), langOf(c), s.opt.Now()
 	r, err := s.opt.Requests.FindRequestByRef(ctx, c.Param("ref"))
 	if dsar.ErrorCode(err) == dsar.ENOTFOUND {
@@ -99,7 +102,7 @@ func (s *Server) renderRequest(c *gin.Context, status int, notice, actionErr str
 		s.fail(c, err, "find request")
 		return
 	}
-	v := requestPage{staffBase: s.staffBase(c), R: r, Notice: notice, Error: actionErr, Grounds: dsar.DenialGrounds,
+	v := requestPage{staffBase: s.staffBase(c), R: r, Done: done, Notice: notice, Error: actionErr, Grounds: dsar.DenialGrounds,
 		Received: i18n.FormatDate(lang, dsar.DateOf(r.ReceivedAt))}
 	if r.ClockStarted() && !r.Clock.Extended && !dsar.DateOf(now).After(r.Clock.InitialDue()) {
 		v.CanExtend = true
