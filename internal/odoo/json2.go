@@ -108,10 +108,13 @@ func (t *json2Transport) version(ctx context.Context) (map[string]any, error) {
 	return out.Result, nil
 }
 
-func (t *json2Transport) execute(ctx context.Context, model, method string, ids []int, kwargs map[string]any) (any, error) {
-	body := make(map[string]any, len(kwargs)+1)
+func (t *json2Transport) execute(ctx context.Context, model, method string, ids []int, pos []Arg, kwargs map[string]any) (any, error) {
+	body := make(map[string]any, len(kwargs)+len(pos)+1)
 	for k, v := range kwargs {
 		body[k] = v
+	}
+	for _, a := range pos {
+		body[a.Name] = a.Value
 	}
 	if ids != nil {
 		body["ids"] = ids

@@ -97,19 +97,31 @@ func (s *search) run(ctx context.Context) {
 		return
 	}
 	s.searched = map[string]bool{}
-	s.each(ctx, directSpecs, func(spec searchSpec) []any { return s.directDomain(ctx, spec) })
+	// One search per model, every identifier in one domain: partners
+	// first, since the other models hang on them.
+	s.each(ctx, directSpecs[:1], func(spec searchSpec) []any { return s.directDomain(ctx, spec) })
 	s.expandPartners(ctx)
 	pids := s.partnerIDs()
-	if len(pids) == 0 {
+	var specs []searchSpec
+	if len(pids) > 0 {
+		specs = slices.Clone(linkedSpecs)
+	}
+	specs = append(specs, directSpecs[1:]...)
+	s.each(ctx, specs, func(spec searchSpec) []any {
+		var leaves []any
+		if d := s.directDomain(ctx, spec); d != nil {
+			leaves = append(leaves, d)
+		}
+		if spec.PartnerField != "" && len(pids) > 0 {
+			leaves = append(leaves, []any{spec.PartnerField, "in", pids})
+		}
+		return or(leaves)
+	})
+	// Partners that leads or users found by email point to.
+	s.expandPartners(ctx)
+	if pids = s.partnerIDs(); len(pids) == 0 {
 		return
 	}
-	linked := slices.Clone(linkedSpecs)
-	for _, d := range directSpecs {
-		if d.PartnerField != "" {
-			linked = append(linked, d)
-		}
-	}
-	s.each(ctx, linked, func(spec searchSpec) []any { return []any{[]any{spec.PartnerField, "in", pids}} })
 	s.messages(ctx, pids)
 	s.discover(ctx, pids)
 }
@@ -391,13 +403,29 @@ func or(leaves []any) []any {
 		out = append(out, "|")
 	}
 	for _, l := range leaves {
-		if sub, ok := l.([]any); ok && len(sub) > 0 && sub[0] == "&" {
-			out = append(out, sub...) // an inline "&" term
+		if isDomain(l) {
+			out = append(out, l.([]any)...) // a whole domain in prefix notation
 			continue
 		}
 		out = append(out, l)
 	}
 	return out
+}
+
+// isDomain tells a domain (a list of terms, or an operator and its terms)
+// from a single leaf [field, operator, value].
+func isDomain(v any) bool {
+	sub, ok := v.([]any)
+	if !ok || len(sub) == 0 {
+		return false
+	}
+	switch x := sub[0].(type) {
+	case []any:
+		return true
+	case string:
+		return x == "&" || x == "|" || x == "!"
+	}
+	return false
 }
 
 // textFields turns the fields read into text for the snapshot. A many2one

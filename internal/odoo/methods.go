@@ -42,7 +42,7 @@ func (c *Client) SearchRead(ctx context.Context, model string, domain []any, fie
 
 // SearchCount returns how many records match domain.
 func (c *Client) SearchCount(ctx context.Context, model string, domain []any, opt ReadOptions) (int, error) {
-	out, err := c.Execute(ctx, model, "search_count", nil, opt.kwargs(map[string]any{"domain": domainOrEmpty(domain)}))
+	out, err := c.ExecuteArgs(ctx, model, "search_count", nil, []Arg{{"domain", domainOrEmpty(domain)}}, opt.kwargs(map[string]any{}))
 	return asInt(out), err
 }
 
@@ -57,14 +57,8 @@ func (c *Client) Read(ctx context.Context, model string, ids []int, fields []str
 
 // Create makes one record and returns its id.
 func (c *Client) Create(ctx context.Context, model string, values map[string]any) (int, error) {
-	out, err := c.Execute(ctx, model, "create", nil, map[string]any{"vals_list": []any{values}})
-	if err != nil {
-		return 0, err
-	}
-	if list, ok := out.([]any); ok && len(list) == 1 {
-		return asInt(list[0]), nil
-	}
-	return asInt(out), nil
+	out, err := c.ExecuteArgs(ctx, model, "create", nil, []Arg{{"vals_list", []any{values}}}, nil)
+	return firstID(out), err
 }
 
 // Write changes fields of the records ids.
@@ -85,7 +79,7 @@ func (c *Client) PostNote(ctx context.Context, model string, id int, body string
 	out, err := c.Execute(ctx, model, "message_post", []int{id}, map[string]any{
 		"body": body, "message_type": "comment", "subtype_xmlid": "mail.mt_note",
 	})
-	return asInt(out), err
+	return firstID(out), err
 }
 
 // Field is what fields_get says of one field.
@@ -169,6 +163,18 @@ func FieldNames(f map[string]Field) []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// firstID reads a method's answer that names one record: an id over
+// XML-RPC (Odoo downgrades the recordset), a list of ids over JSON-2.
+func firstID(v any) int {
+	if list, ok := v.([]any); ok {
+		if len(list) == 0 {
+			return 0
+		}
+		return asInt(list[0])
+	}
+	return asInt(v)
 }
 
 func asMap(v any) map[string]any {

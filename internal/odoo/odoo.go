@@ -51,8 +51,8 @@ type transport interface {
 	// version returns common.version's answer.
 	version(ctx context.Context) (map[string]any, error)
 	// execute calls method on model, on the records ids (nil for a
-	// model-level method), with named arguments.
-	execute(ctx context.Context, model, method string, ids []int, kwargs map[string]any) (any, error)
+	// model-level method), with the arguments pos and the named kwargs.
+	execute(ctx context.Context, model, method string, ids []int, pos []Arg, kwargs map[string]any) (any, error)
 }
 
 // New returns a client for cfg. hc may be nil for a default client; its
@@ -114,17 +114,30 @@ func (c *Client) ServerVersion(ctx context.Context) (Version, error) {
 	return v, err
 }
 
+// Arg is an argument that XML-RPC must pass by position and JSON-2 by
+// name. Some methods need it: Odoo's call_kw reads create's values as
+// args[0], and Odoo 16 names search_count's domain "args", not "domain".
+type Arg struct {
+	Name  string
+	Value any
+}
+
 // Execute calls a method with named arguments, with retries of transient
 // failures. ids are the records a record-level method applies to (nil for
 // model-level methods such as search_read or create).
 func (c *Client) Execute(ctx context.Context, model, method string, ids []int, kwargs map[string]any) (any, error) {
+	return c.ExecuteArgs(ctx, model, method, ids, nil, kwargs)
+}
+
+// ExecuteArgs is Execute with arguments that go by position over XML-RPC.
+func (c *Client) ExecuteArgs(ctx context.Context, model, method string, ids []int, pos []Arg, kwargs map[string]any) (any, error) {
 	if kwargs == nil {
 		kwargs = map[string]any{}
 	}
 	var out any
 	err := c.retry(ctx, model, method, func(ctx context.Context) error {
 		var err error
-		out, err = c.t.execute(ctx, model, method, ids, kwargs)
+		out, err = c.t.execute(ctx, model, method, ids, pos, kwargs)
 		return err
 	})
 	return out, err

@@ -85,14 +85,17 @@ func (t *xmlrpcTransport) login(ctx context.Context) (int, error) {
 	return uid, nil
 }
 
-func (t *xmlrpcTransport) execute(ctx context.Context, model, method string, ids []int, kwargs map[string]any) (any, error) {
-	uid, err := t.login(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (t *xmlrpcTransport) execute(ctx context.Context, model, method string, ids []int, pos []Arg, kwargs map[string]any) (any, error) {
 	args := []any{}
 	if ids != nil {
 		args = append(args, intsToAny(ids))
+	}
+	for _, a := range pos {
+		args = append(args, toWire(a.Value))
+	}
+	uid, err := t.login(ctx)
+	if err != nil {
+		return nil, err
 	}
 	var out any
 	err = t.call(ctx, "object", "execute_kw", []any{t.cfg.DB, uid, t.cfg.Password, model, method, args, toWire(kwargs)}, &out)
