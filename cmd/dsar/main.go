@@ -11,6 +11,10 @@
 //	                check the audit log's hash chain
 //	dsar register check [--lang en] [--file F]
 //	                list the register's problems; fail on errors
+//	dsar odoo check
+//	                connect to Odoo, print its version, the uid and the models installed
+//	dsar odoo lookup --email E [--phone P] [--name N]
+//	                search Odoo for a person and print the findings as JSON
 package main
 
 import (
@@ -53,6 +57,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return userAdd(ctx, args[1:], getenv, stdin, stdout)
 		}
 		return fmt.Errorf("usage: dsar user add --email E --name N [--role agent|admin] (password on stdin)")
+	case "odoo":
+		return odooCommand(ctx, args, getenv, stdout)
 	case "register":
 		if len(args) > 0 && args[0] == "check" {
 			return registerCheck(args[1:], getenv, stdout)
@@ -64,7 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return fmt.Errorf("usage: dsar audit verify")
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: dsar [serve | healthcheck | user add | audit verify | register check]\n\nConfiguration is read from DSAR_* environment variables: see README.md.")
+		fmt.Fprintln(stdout, "usage: dsar [serve | healthcheck | user add | audit verify | register check | odoo check | odoo lookup]\n\nConfiguration is read from DSAR_* environment variables: see README.md.")
 		return nil
 	}
 	return fmt.Errorf("unknown command %q (try: dsar help)", cmd)

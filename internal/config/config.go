@@ -43,6 +43,14 @@ type Config struct {
 	HideNames bool // DSAR_QUEUE_HIDE_NAMES: hide people's names in the staff queue
 
 	RegisterFile string // DSAR_REGISTER_FILE: a register of processing activities replacing the embedded one
+
+	OdooURL      string        // DSAR_ODOO_URL: VRACOOP's Odoo; empty runs the Odoo test server in demo mode
+	OdooDB       string        // DSAR_ODOO_DB
+	OdooLogin    string        // DSAR_ODOO_LOGIN
+	OdooPassword string        // DSAR_ODOO_PASSWORD: password or API key (JSON-2: the API key)
+	OdooProtocol string        // DSAR_ODOO_PROTOCOL: xmlrpc or json2
+	OdooTimeout  time.Duration // DSAR_ODOO_TIMEOUT: deadline of one call
+	OdooDemoAddr string        // DSAR_ODOO_DEMO_ADDR: where the demo Odoo listens
 }
 
 // Defaults returns the configuration of a fresh machine: everything under
@@ -62,6 +70,9 @@ func Defaults() Config {
 		StatusTTL:    180 * 24 * time.Hour,
 		RateLimit:    20,
 		RateBurst:    5,
+		OdooProtocol: "xmlrpc",
+		OdooTimeout:  30 * time.Second,
+		OdooDemoAddr: "127.0.0.1:0",
 	}
 }
 
@@ -91,6 +102,13 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	p.list("DSAR_TRUSTED_PROXIES", &c.TrustedProxies)
 	p.bool("DSAR_QUEUE_HIDE_NAMES", &c.HideNames)
 	p.str("DSAR_REGISTER_FILE", &c.RegisterFile)
+	p.str("DSAR_ODOO_URL", &c.OdooURL)
+	p.str("DSAR_ODOO_DB", &c.OdooDB)
+	p.str("DSAR_ODOO_LOGIN", &c.OdooLogin)
+	p.str("DSAR_ODOO_PASSWORD", &c.OdooPassword)
+	p.str("DSAR_ODOO_PROTOCOL", &c.OdooProtocol)
+	p.duration("DSAR_ODOO_TIMEOUT", &c.OdooTimeout)
+	p.str("DSAR_ODOO_DEMO_ADDR", &c.OdooDemoAddr)
 	if c.DBPath == "" {
 		c.DBPath = filepath.Join(c.DataDir, "dsar.db")
 	}
@@ -103,6 +121,10 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	return c, nil
 }
+
+// OdooDemo reports whether no Odoo is configured, so that the service
+// runs the Odoo test server with demo data.
+func (c Config) OdooDemo() bool { return c.OdooURL == "" }
 
 // MailToFiles reports whether mail is written to MailDir instead of sent.
 func (c Config) MailToFiles() bool { return c.SMTPHost == "" }
@@ -141,6 +163,20 @@ func (c Config) Validate() error {
 	}
 	if c.StatusTTL < 24*time.Hour {
 		bad("DSAR_STATUS_TTL must be at least 24h, got %s", c.StatusTTL)
+	}
+	if c.OdooProtocol != "xmlrpc" && c.OdooProtocol != "json2" {
+		bad("DSAR_ODOO_PROTOCOL must be xmlrpc or json2, got %q", c.OdooProtocol)
+	}
+	if c.OdooURL != "" {
+		if u, err := url.Parse(c.OdooURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("DSAR_ODOO_URL must be an http(s) URL, got %q", c.OdooURL)
+		}
+		if c.OdooPassword == "" || (c.OdooProtocol == "xmlrpc" && (c.OdooDB == "" || c.OdooLogin == "")) {
+			bad("DSAR_ODOO_URL is set: DSAR_ODOO_PASSWORD, and for xmlrpc DSAR_ODOO_DB and DSAR_ODOO_LOGIN, are required")
+		}
+	}
+	if c.OdooTimeout < time.Second {
+		bad("DSAR_ODOO_TIMEOUT must be at least 1s, got %s", c.OdooTimeout)
 	}
 	if c.RateLimit < 0 || c.RateBurst < 1 {
 		bad("DSAR_RATE_LIMIT must be >= 0 and DSAR_RATE_BURST >= 1")

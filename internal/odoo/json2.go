@@ -123,3 +123,5 @@ func (t *json2Transport) execute(ctx context.Context, model, method string, ids 
 	err := t.post(ctx, "/json/2/"+url.PathEscape(model)+"/"+url.PathEscape(method), body, &out)
 	return out, err
 }
+
+func (t *json2Transport) login(context.Context) (int, error) { return 0, nil }

@@ -50,6 +50,8 @@ type Client struct {
 type transport interface {
 	// version returns common.version's answer.
 	version(ctx context.Context) (map[string]any, error)
+	// login authenticates (XML-RPC) and returns the uid; JSON-2 has none.
+	login(ctx context.Context) (int, error)
 	// execute calls method on model, on the records ids (nil for a
 	// model-level method), with the arguments pos and the named kwargs.
 	execute(ctx context.Context, model, method string, ids []int, pos []Arg, kwargs map[string]any) (any, error)
@@ -120,6 +122,30 @@ func (c *Client) ServerVersion(ctx context.Context) (Version, error) {
 type Arg struct {
 	Name  string
 	Value any
+}
+
+// UID authenticates and returns the integration user's id (0 over JSON-2,
+// which authenticates each call with the API key).
+func (c *Client) UID(ctx context.Context) (int, error) {
+	var uid int
+	err := c.retry(ctx, "", "authenticate", func(ctx context.Context) error {
+		var err error
+		uid, err = c.t.login(ctx)
+		return err
+	})
+	return uid, err
+}
+
+// Models lists the models dsar searches, for operators' checks.
+func Models() []string {
+	var out []string
+	for _, s := range directSpecs {
+		out = append(out, s.Model)
+	}
+	for _, s := range linkedSpecs {
+		out = append(out, s.Model)
+	}
+	return append(out, "mail.message")
 }
 
 // Execute calls a method with named arguments, with retries of transient

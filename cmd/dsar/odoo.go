@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/vracoop/dsar/internal/config"
+	"github.com/vracoop/dsar/internal/odoo"
+	"github.com/vracoop/dsar/internal/odoo/odootest"
+)
+
+// vracoopInstance is the name staff see for VRACOOP's own Odoo.
+const vracoopInstance = "VRACOOP"
+
+// odooClients returns the clients of the Odoo instances to search. With no
+// Odoo configured it starts the Odoo test server with demo data on
+// loopback, so that a fresh machine has something to search; stop shuts it
+// down.
+func odooClients(cfg config.Config, logger *slog.Logger) (clients []*odoo.Client, stop func(), err error) {
+	c := odoo.Config{Name: vracoopInstance, URL: cfg.OdooURL, DB: cfg.OdooDB, Login: cfg.OdooLogin,
+		Password: cfg.OdooPassword, Protocol: cfg.OdooProtocol, Timeout: cfg.OdooTimeout}
+	stop = func() {}
+	if cfg.OdooDemo() {
+		ln, err := net.Listen("tcp", cfg.OdooDemoAddr)
+		if err != nil {
+			return nil, nil, fmt.Errorf("demo Odoo: listen on %s: %w", cfg.OdooDemoAddr, err)
+		}
+		srv := &http.Server{Handler: odootest.New(odootest.Options{Version: 17, Data: odootest.DemoVRACOOP()}).Handler(),
+			ReadHeaderTimeout: 5 * time.Second}
+		go srv.Serve(ln)
+		stop = func() { srv.Close() }
+		c.URL, c.DB = "http://"+ln.Addr().String(), "vracoop"
+		c.Login, c.Password, c.Protocol = odootest.DefaultLogin, odootest.DefaultAPIKey, odoo.ProtocolXMLRPC
+		logger.Warn("No Odoo configured: the Odoo test server runs in demo mode with demo data", "url", c.URL)
+	}
+	client, err := odoo.New(c, &http.Client{})
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return []*odoo.Client{client}, stop, nil
+}
+
+// odooCommand runs "dsar odoo check" and "dsar odoo lookup".
+func odooCommand(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("usage: dsar odoo check | dsar odoo lookup --email E [--phone P] [--name N]")
+	}
+	cfg, err := config.FromEnv(getenv)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	clients, stop, err := odooClients(cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	switch args[0] {
+	case "check":
+		return odooCheck(ctx, clients, stdout)
+	case "lookup":
+		return odooLookup(ctx, clients, args[1:], stdout)
+	}
+	return fmt.Errorf("unknown odoo command %q", args[0])
+}
+
+// odooCheck prints each instance's version, the integration user's uid,
+// and which of the models dsar searches are installed.
+func odooCheck(ctx context.Context, clients []*odoo.Client, w io.Writer) error {
+	for _, c := range clients {
+		v, err := c.ServerVersion(ctx)
+		if err != nil {
+			return fmt.Errorf("%s: cannot reach Odoo: %w", c.Name(), err)
+		}
+		uid, err := c.UID(ctx)
+		if err != nil {
+			return fmt.Errorf("%s: Odoo %s refused the login: %w", c.Name(), v.Server, err)
+		}
+		fmt.Fprintf(w, "%s: Odoo %s, uid %d\n", c.Name(), v.Server, uid)
+		for _, m := range odoo.Models() {
+			ok, err := c.Installed(ctx, m)
+			switch {
+			case err != nil:
+				fmt.Fprintf(w, "  %-18s error: %v\n", m, err)
+			case ok:
+				fmt.Fprintf(w, "  %-18s installed\n", m)
+			default:
+				fmt.Fprintf(w, "  %-18s not installed\n", m)
+			}
+		}
+	}
+	return nil
+}
+
+// odooLookup runs the lookup and prints the snapshot as JSON.
+func odooLookup(ctx context.Context, clients []*odoo.Client, args []string, w io.Writer) error {
+	fs := flag.NewFlagSet("odoo lookup", flag.ContinueOnError)
+	fs.SetOutput(w)
+	email := fs.String("email", "", "the person's email address")
+	phone := fs.String("phone", "", "their phone number")
+	name := fs.String("name", "", "their name (a weak hint)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*email) == "" && strings.TrimSpace(*phone) == "" {
+		return errors.New("give at least --email or --phone")
+	}
+	id := odoo.Identifiers{Name: *name}
+	if *email != "" {
+		id.Emails = []string{*email}
+	}
+	if *phone != "" {
+		id.Phones = []string{*phone}
+	}
+	l := odoo.Lookup(ctx, clients, id, time.Now, odoo.DefaultParallel)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(l); err != nil {
+		return err
+	}
+	if !l.Complete() {
+		return fmt.Errorf("the lookup is incomplete: %s", l.Problems[0].Message)
+	}
+	return nil
+}
