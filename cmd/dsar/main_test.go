@@ -16,7 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vracoop/dsar/internal/dsar"
 	"github.com/vracoop/dsar/internal/mail/smtptest"
+	"github.com/vracoop/dsar/internal/sqlite"
 )
 
 // service is the real main wiring, running on a temp directory and port 0.
@@ -333,5 +335,40 @@ func TestUserAddAndAuditVerifyCommands(t *testing.T) {
 	out.Reset()
 	if err := run(context.Background(), []string{"audit", "verify"}, getenv, strings.NewReader(""), &out, nil); err != nil || !strings.Contains(out.String(), "1 entries verified") {
 		t.Errorf("audit verify: %v, %s", err, out.String())
+	}
+}
+
+// TestLookupAfterConfirmation: on the embedded defaults the Odoo test
+// server runs in demo mode, and a confirmed request is searched there at
+// once.
+func TestLookupAfterConfirmation(t *testing.T) {
+	env := baseEnv(t, nil)
+	svc := startService(t, env)
+	if !strings.Contains(svc.logs.String(), "demo mode") {
+		t.Errorf("the log does not say Odoo runs in demo mode")
+	}
+	p := newPerson(t)
+	p.submit(svc.url, "camille.durand@exemple.fr", "fr")
+	link := waitMailFile(t, filepath.Join(env["DSAR_DATA_DIR"], "mail"), "/c/")
+	page := p.get(svc.url + link)
+	ref := refRe.FindString(p.post(svc.url+link, url.Values{"csrf_token": {csrf(t, page)}}))
+
+	db, err := sqlite.Open(context.Background(), filepath.Join(env["DSAR_DATA_DIR"], "dsar.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r, err := db.FindRequestByRef(context.Background(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l dsar.Lookup
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if l, err = db.LatestLookup(context.Background(), r.ID); err == nil {
+			break
+		}
+	}
+	if err != nil || !l.Complete() || len(l.Findings) < 10 {
+		t.Fatalf("no complete lookup after confirmation: %d findings, %v", len(l.Findings), err)
 	}
 }

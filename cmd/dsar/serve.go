@@ -17,7 +17,9 @@ import (
 
 	"github.com/vracoop/dsar/internal/config"
 	"github.com/vracoop/dsar/internal/dsar"
+	"github.com/vracoop/dsar/internal/lookups"
 	"github.com/vracoop/dsar/internal/mail"
+	"github.com/vracoop/dsar/internal/odoo"
 	"github.com/vracoop/dsar/internal/register"
 	"github.com/vracoop/dsar/internal/sqlite"
 	"github.com/vracoop/dsar/internal/web"
@@ -58,6 +60,20 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 	if err != nil {
 		return err
 	}
+	clients, stopOdoo, err := odooClients(cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer stopOdoo()
+	runner := &lookups.Runner{Store: db, Now: time.Now, Logger: logger,
+		Search: func(ctx context.Context, emails, phones []string, name string) dsar.Lookup {
+			return odoo.Lookup(ctx, clients, odoo.Identifiers{Emails: emails, Phones: phones, Name: name}, time.Now, odoo.DefaultParallel)
+		},
+		Route: func(rel dsar.Relationship, found []string) dsar.Routing {
+			return reg.Route(register.RouteInput{Relationship: rel, Found: found})
+		},
+	}
+
 	worker := mail.NewWorker(db, sender, logger)
 	worker.Backoff = mail.Backoff(cfg.MailRetryMin, cfg.MailRetryMax)
 
@@ -94,6 +110,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 	})
 	wg.Go(func() { expireUnconfirmed(ctx, db, logger, time.Minute) })
 	wg.Go(func() { remind(ctx, db, composer, worker.Notify, logger, time.Hour) })
+	wg.Go(func() { runner.Run(ctx, 5*time.Second) })
 
 	logger.Info("Listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL)
 	if ready != nil {

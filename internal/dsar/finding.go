@@ -1,6 +1,9 @@
 package dsar
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Match says how a record was found to concern the person.
 type Match string
@@ -56,3 +59,54 @@ type Lookup struct {
 // Complete reports whether every instance answered: a lookup with
 // problems leaves the request waiting for a retry.
 func (l Lookup) Complete() bool { return len(l.Problems) == 0 }
+
+// LookupJob is a lookup waiting to run: requested by staff or by the
+// confirmation of a request, or waiting to run again after Odoo failed.
+type LookupJob struct {
+	RequestID   string
+	RequestedAt time.Time
+	RequestedBy string
+	Attempts    int
+	NextAttempt time.Time
+	LastError   string // why the last attempt did not complete
+}
+
+// Evidence returns the roles a lookup shows the person has with VRACOOP
+// or a shop, from records matched by email or phone: "customer",
+// "supplier", "prospect", "loyalty". The register routes on them.
+func (l Lookup) Evidence() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(role string) {
+		if !seen[role] {
+			seen[role] = true
+			out = append(out, role)
+		}
+	}
+	for _, f := range l.Findings {
+		if f.Match.Possible() {
+			continue
+		}
+		// A contact of a customer or supplier company acts for it: the
+		// company's rank (found through the contact) counts too.
+		if f.Model == "res.partner" && positive(f.Fields["customer_rank"]) {
+			add("customer")
+		}
+		if f.Model == "res.partner" && positive(f.Fields["supplier_rank"]) {
+			add("supplier")
+		}
+		switch {
+		case f.Model == "sale.order", f.Model == "account.move" && strings.HasPrefix(f.Fields["move_type"], "out_"):
+			add("customer")
+		case f.Model == "purchase.order", f.Model == "account.move" && strings.HasPrefix(f.Fields["move_type"], "in_"):
+			add("supplier")
+		case f.Model == "crm.lead":
+			add("prospect")
+		case f.Model == "loyalty.card" || f.Model == "pos.order":
+			add("loyalty")
+		}
+	}
+	return out
+}
+
+func positive(s string) bool { return s != "" && s != "0" }

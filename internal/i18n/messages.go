@@ -393,6 +393,13 @@ var catalog = map[string]msg{
 	"mail.reminder.open":            {"Ouvrir la demande", "Open the request"},
 	"mail.footer.staff":             {"Rappel automatique du portail des demandes RGPD de VRACOOP.", "Automatic reminder from VRACOOP's GDPR request portal."},
 
+	// Lookups on the request page.
+	"req.lookup.pending": {"Recherche dans Odoo en cours…", "Odoo lookup under way…"},
+	"req.lookup.waiting": {"Odoo n'a pas pu être interrogé entièrement (demande du %s, %d tentatives) : la demande attend, nouvel essai automatique le %s.", "Odoo could not be searched in full (asked on %s, %d attempts): the request waits; next automatic attempt on %s."},
+	"req.lookup.run":     {"Rechercher dans Odoo", "Search Odoo"},
+	"req.lookup.refresh": {"Relancer la recherche dans Odoo", "Search Odoo again"},
+	"action.done.lookup": {"Recherche demandée : les résultats arrivent dans quelques secondes.", "Lookup requested: the results arrive within seconds."},
+
 	// The development mailbox.
 	"mailbox.title":   {"Boîte d'envoi locale (mode développement)", "Local outbox (development mode)"},
 	"mailbox.intro":   {"Aucun serveur SMTP n'est configuré : les e-mails sont écrits dans %s au lieu d'être envoyés. Cette page n'existe que dans ce mode.", "No SMTP server is configured: mail is written to %s instead of being sent. This page exists only in this mode."},

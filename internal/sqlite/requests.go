@@ -29,6 +29,9 @@ func (db *DB) EnterRequest(ctx context.Context, r *dsar.Request, status dsar.Tok
 		if err := createRequest(ctx, tx, r, status, ev, render); err != nil {
 			return err
 		}
+		if err := requestLookup(ctx, tx, r.ID, actor, r.CreatedAt); err != nil {
+			return err
+		}
 		return appendAudit(ctx, tx, dsar.AuditEntry{At: r.CreatedAt, Actor: actor, Action: dsar.EventEntered,
 			RequestID: r.ID, Details: r.Ref + ": entered from " + string(r.Channel)})
 	})
@@ -90,6 +93,11 @@ func (db *DB) ConfirmRequest(ctx context.Context, confirmHash string, status dsa
 		}
 		status.RequestID = r.ID
 		if err := insertToken(ctx, tx, status, now); err != nil {
+			return err
+		}
+		// The person proved their address: search Odoo for them at once,
+		// so that staff find the results ready.
+		if err := requestLookup(ctx, tx, r.ID, dsar.ActorSystem, now); err != nil {
 			return err
 		}
 		m, err := render(r, status)

@@ -75,31 +75,13 @@ func routing(ctx context.Context, q querier, requestID string) (dsar.Routing, er
 	return out, rows.Err()
 }
 
-// SaveLookup stores a lookup's snapshot on the request and records it in
-// the request's history.
-func (db *DB) SaveLookup(ctx context.Context, requestID string, l dsar.Lookup, actor string) (int64, error) {
-	snap, err := json.Marshal(l)
+// marshalLookup encodes a lookup's snapshot.
+func marshalLookup(l dsar.Lookup) (string, error) {
+	b, err := json.Marshal(l)
 	if err != nil {
-		return 0, fmt.Errorf("encode lookup: %w", err)
+		return "", fmt.Errorf("encode lookup: %w", err)
 	}
-	var id int64
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `
-			INSERT INTO lookups (request_id, started_at, finished_at, complete, findings, snapshot) VALUES (?, ?, ?, ?, ?, ?)`,
-			requestID, formatTime(l.StartedAt), formatTime(l.FinishedAt), l.Complete(), len(l.Findings), string(snap))
-		if err != nil {
-			return mapError(fmt.Errorf("insert lookup: %w", err))
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		note := fmt.Sprintf("%d records found", len(l.Findings))
-		if !l.Complete() {
-			note += fmt.Sprintf(", %d problems", len(l.Problems))
-		}
-		return insertEvent(ctx, tx, dsar.Event{RequestID: requestID, At: l.FinishedAt, Actor: actor, Type: dsar.EventLookup, Note: note})
-	})
-	return id, err
+	return string(b), nil
 }
 
 // LatestLookup returns the newest lookup of a request, or ENOTFOUND.

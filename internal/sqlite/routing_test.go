@@ -34,15 +34,37 @@ func TestRoutingAndLookups(t *testing.T) {
 		Findings: []dsar.Finding{{Instance: "VRACOOP", Model: "res.partner", RecordID: 7, DisplayName: "Jeanne",
 			Match: dsar.MatchEmail, Fields: map[string]string{"email": "jeanne@example.fr"}, ReadAt: t0}},
 		Problems: []dsar.LookupProblem{{Instance: "Vrac & Co", Message: "unavailable", Retry: true}}}
-	if _, err := db.SaveLookup(ctx, r.ID, l, dsar.ActorSystem); err != nil {
+	if err := db.RequestLookup(ctx, r.ID, "staff:a", t0); err != nil {
 		t.Fatal(err)
+	}
+	retry := t0.Add(time.Minute)
+	if err := db.FinishLookup(ctx, r.ID, l, nil, retry); err != nil {
+		t.Fatal(err)
+	}
+	// Incomplete: the job waits for its retry, with the reason.
+	job, ok, err := db.PendingLookup(ctx, r.ID)
+	if err != nil || !ok || job.Attempts != 1 || !job.NextAttempt.Equal(retry) || job.LastError == "" {
+		t.Errorf("pending job: %+v %v %v", job, ok, err)
+	}
+	if due, _ := db.DueLookups(ctx, t0, 10); len(due) != 0 {
+		t.Errorf("a job is due before its retry")
+	}
+	if due, _ := db.DueLookups(ctx, retry, 10); len(due) != 1 {
+		t.Errorf("the job is not due at its retry")
 	}
 	back, err := db.LatestLookup(ctx, r.ID)
 	if err != nil || len(back.Findings) != 1 || back.Findings[0].Fields["email"] != "jeanne@example.fr" || back.Complete() {
 		t.Errorf("lookup round trip: %+v, %v", back, err)
 	}
 	evs, _ := db.RequestEvents(ctx, r.ID)
-	if n := len(evs); n != 3 || evs[1].Type != dsar.EventRouting || evs[2].Type != dsar.EventLookup {
+	if n := len(evs); n != 4 || evs[1].Type != dsar.EventRouting || evs[3].Type != dsar.EventLookup {
 		t.Errorf("events: %+v", evs)
+	}
+	l.Problems = nil
+	if err := db.FinishLookup(ctx, r.ID, l, nil, retry); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := db.PendingLookup(ctx, r.ID); ok {
+		t.Errorf("a complete lookup left its job")
 	}
 }

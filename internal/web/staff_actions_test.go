@@ -192,3 +192,30 @@ func TestRequestActionsAccess(t *testing.T) {
 		t.Errorf("refused actions changed the request: %s", r.Status)
 	}
 }
+
+func TestLookupActionAndPendingLookup(t *testing.T) {
+	h, b, _ := staffOn(t)
+	// Confirmation already asked for a lookup: the page says it is under way.
+	if p := h.do(b, "GET", reqURL, nil); !strings.Contains(p.body, "Recherche dans Odoo en cours") {
+		t.Errorf("no pending lookup shown after confirmation")
+	}
+	tok := h.do(b, "GET", reqURL, nil).csrf(t)
+	if p := h.do(b, "POST", reqURL+"/lookup", url.Values{"csrf_token": {"forged"}}); p.status != http.StatusForbidden {
+		t.Errorf("forged CSRF: %d", p.status)
+	}
+	p := h.do(b, "POST", reqURL+"/lookup", url.Values{"csrf_token": {tok}})
+	if p.status != http.StatusSeeOther || !strings.HasSuffix(p.header.Get("Location"), "?done=lookup") {
+		t.Fatalf("lookup: %d", p.status)
+	}
+	job, ok, err := h.db.PendingLookup(context.Background(), h.request().ID)
+	if err != nil || !ok || !job.NextAttempt.Equal(h.clock()) {
+		t.Errorf("job: %+v %v %v", job, ok, err)
+	}
+	evs, _ := h.db.RequestEvents(context.Background(), h.request().ID)
+	if last := evs[len(evs)-1]; last.Type != dsar.EventLookup || last.Actor != "staff:agent@vracoop.fr" {
+		t.Errorf("the request is not in the history: %+v", last)
+	}
+	if log := strings.Join(h.auditActions(), ","); !strings.Contains(log, "lookup_requested") {
+		t.Errorf("not audited: %s", log)
+	}
+}

@@ -18,6 +18,8 @@ type Requests interface {
 	RequestEvents(ctx context.Context, id string) ([]dsar.Event, error)
 	LatestLookup(ctx context.Context, requestID string) (dsar.Lookup, error)
 	SimilarRequests(ctx context.Context, email, exceptID string, since time.Time) ([]dsar.QueueItem, error)
+	PendingLookup(ctx context.Context, requestID string) (dsar.LookupJob, bool, error)
+	RequestLookup(ctx context.Context, requestID, actor string, now time.Time) error
 }
 
 // requestPage is the view of one request for staff.
@@ -30,6 +32,7 @@ type requestPage struct {
 	Urgency   string
 	Events    []eventRow
 	Lookup    *dsar.Lookup
+	Pending   *dsar.LookupJob // a lookup waiting to run, or to run again
 	Instances []findingGroup
 	Similar   []dsar.QueueItem
 	Notice    string // what the last action did
@@ -141,9 +144,42 @@ func (s *Server) renderRequest(c *gin.Context, status int, done, notice, actionE
 		s.fail(c, err, "latest lookup")
 		return
 	}
+	if job, ok, err := s.opt.Requests.PendingLookup(ctx, r.ID); err != nil {
+		s.fail(c, err, "pending lookup")
+		return
+	} else if ok {
+		v.Pending = &job
+	}
 	if v.Similar, err = s.opt.Requests.SimilarRequests(ctx, r.Email, r.ID, r.ReceivedAt.Add(-similarWindow)); err != nil {
 		s.fail(c, err, "similar requests")
 		return
 	}
 	c.HTML(status, "staff_request", v)
+}
+
+// handleLookup asks for a new Odoo lookup of the request; the lookup
+// runner picks it up within seconds.
+func (s *Server) handleLookup(c *gin.Context) {
+	if !s.csrfValid(c) {
+		s.renderRequest(c, http.StatusForbidden, "", "", i18n.T(langOf(c), "err.csrf"))
+		return
+	}
+	ctx, me, now := c.Request.Context(), currentStaff(c), s.opt.Now()
+	r, err := s.opt.Requests.FindRequestByRef(ctx, c.Param("ref"))
+	if dsar.ErrorCode(err) == dsar.ENOTFOUND {
+		s.renderMessage(c, http.StatusNotFound, "site.error.title", "err.not_found")
+		return
+	} else if err != nil {
+		s.fail(c, err, "find request")
+		return
+	}
+	if r.PurgedAt != nil || r.Status == dsar.StatusAwaitingConfirmation {
+		s.renderRequest(c, http.StatusUnprocessableEntity, "", "", i18n.T(langOf(c), "action.err.closed"))
+		return
+	}
+	if err := s.opt.Requests.RequestLookup(ctx, r.ID, me.Actor(), now); err != nil {
+		s.fail(c, err, "request lookup")
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/staff/requests/"+r.Ref+"?done=lookup")
 }

@@ -176,6 +176,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 		staff.GET("/requests/new", s.handleNewRequestPage)
 		staff.POST("/requests/new", s.limitBody, s.handleEnterRequest)
 		staff.GET("/requests/:ref", s.handleRequestPage)
+		staff.POST("/requests/:ref/lookup", s.limitBody, s.handleLookup)
 		staff.POST("/requests/:ref/:action", s.limitBody, s.handleRequestAction)
 		staff.GET("/register", s.handleRegisterPage)
 		staff.POST("/logout", s.limitBody, s.handleLogout)
