@@ -97,6 +97,7 @@ func (s *search) run(ctx context.Context) {
 		return
 	}
 	s.searched = map[string]bool{}
+	s.prefetchFields(ctx)
 	// One search per model, every identifier in one domain: partners
 	// first, since the other models hang on them.
 	s.each(ctx, directSpecs[:1], func(spec searchSpec) []any { return s.directDomain(ctx, spec) })
@@ -124,6 +125,20 @@ func (s *search) run(ctx context.Context) {
 	}
 	s.messages(ctx, pids)
 	s.discover(ctx, pids)
+}
+
+// prefetchFields asks every model's fields at once, so that the searches
+// that follow wait on one round trip of fields_get, not one per phase.
+func (s *search) prefetchFields(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, m := range Models() {
+		wg.Go(func() {
+			s.sem <- struct{}{}
+			defer func() { <-s.sem }()
+			s.c.Fields(ctx, m) // errors surface, and are sorted out, at the search
+		})
+	}
+	wg.Wait()
 }
 
 // each searches the specs concurrently, at most cap(s.sem) at a time.
