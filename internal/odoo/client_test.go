@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/vracoop/dsar/internal/dsar"
 	"github.com/vracoop/dsar/internal/odoo"
 	"github.com/vracoop/dsar/internal/odoo/odootest"
 )
@@ -219,3 +221,68 @@ func TestWriteCreateMessage(t *testing.T) {
 }
 
 var _ = http.StatusOK
+
+// TestApplySteps carries out each kind of step on the demo instance and
+// checks what Odoo holds afterwards.
+func TestApplySteps(t *testing.T) {
+	ctx := context.Background()
+	srv := odootest.Start(t, odootest.Options{Data: odootest.DemoVRACOOP()})
+	c := newClient(t, srv, odoo.Config{})
+
+	// Partner 9 (Camille at the supplier): fully anonymised and archived.
+	before, after, err := c.Apply(ctx, dsar.Step{Kind: dsar.StepAnonymise, Model: "res.partner", RecordID: 9, Archive: true,
+		Values: map[string]string{"name": "Anonymisé (DSAR-2026-000007)", "email": "", "phone": "", "mobile": ""}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, _ := srv.Record("res.partner", 9)
+	if rec["name"] != "Anonymisé (DSAR-2026-000007)" || !empty(rec["email"]) || rec["active"] != false {
+		t.Errorf("partner 9 after: %v", rec)
+	}
+	if before["email"] != "C***@E***.fr" || after["email"] != "" || before["name"] != "C****** D*****" {
+		t.Errorf("before/after not recorded masked: %v / %v", before, after)
+	}
+	for _, v := range before {
+		if strings.Contains(v, "Durand") || strings.Contains(v, "12 34 56") {
+			t.Errorf("unmasked value in the record: %q", v)
+		}
+	}
+
+	// A lead is deleted; the user archived; a note posted.
+	if _, _, err := c.Apply(ctx, dsar.Step{Kind: dsar.StepDelete, Model: "crm.lead", RecordID: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := srv.Record("crm.lead", 1); ok {
+		t.Errorf("lead still there")
+	}
+	if _, _, err := c.Apply(ctx, dsar.Step{Kind: dsar.StepArchive, Model: "res.users", RecordID: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := srv.Record("res.users", 3); u["active"] != false {
+		t.Errorf("user not archived: %v", u)
+	}
+	if _, _, err := c.Apply(ctx, dsar.Step{Kind: dsar.StepNote, Model: "res.partner", RecordID: 5,
+		Values: map[string]string{"body": "DSAR-2026-000007 <traitée>"}}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Opt-out twice: one blacklist entry.
+	for range 2 {
+		if _, _, err := c.Apply(ctx, dsar.Step{Kind: dsar.StepOptOut, Model: "mail.blacklist", Values: map[string]string{"email": "camille.durand@exemple.fr"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(srv.Records("mail.blacklist")); n != 1 {
+		t.Errorf("%d blacklist entries", n)
+	}
+
+	// Accounting documents are never touched, whatever the step says.
+	if _, _, err := c.Apply(ctx, dsar.Step{Kind: dsar.StepDelete, Model: "account.move", RecordID: 2}); !errors.Is(err, odoo.ErrForbiddenStep) {
+		t.Errorf("deleting an invoice: %v", err)
+	}
+	if _, ok := srv.Record("account.move", 2); !ok {
+		t.Errorf("the invoice is gone")
+	}
+}
+
+func empty(v any) bool { return v == nil || v == false || v == "" }

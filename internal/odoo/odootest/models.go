@@ -231,6 +231,15 @@ func allModels() []*modelDef {
 				many2one("partner_id", "Related Partner", "res.partner").req().on("cascade"),
 				char("name", "Name").rel("partner_id.name"),
 			}},
+		// mail.blacklist (mail module): addresses that get no mass mailing.
+		// Odoo normalises the email on create and refuses duplicates with a
+		// unique constraint; dsar looks before it creates.
+		{name: "mail.blacklist", desc: "Mail Blacklist", module: "mail", order: "id desc",
+			nameFields: []string{"email"},
+			fields: []*fieldDef{
+				char("email", "Email Address").req(),
+				boolean("active", "Active"),
+			}},
 		{name: "crm.stage", desc: "CRM Stages", module: "crm", order: "sequence, name, id",
 			nameFields: []string{"name"},
 			fields: []*fieldDef{
