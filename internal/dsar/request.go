@@ -68,6 +68,7 @@ const (
 	EventStatus  = "status"
 	EventRouting = "routing" // the activities the request concerns were set
 	EventLookup  = "lookup"  // an Odoo lookup ran
+	EventPlan    = "plan"    // a plan was made, approved, executed, or a manual task ticked
 )
 
 // NewRequest turns a validated submission into a request awaiting the

@@ -21,6 +21,9 @@ var neverTouched = map[string]bool{"account.move": true, "account.move.line": tr
 // Apply carries out one approved step of a plan on this instance and
 // returns the fields it changed, before and after, masked.
 func (c *Client) Apply(ctx context.Context, s dsar.Step) (before, after map[string]string, err error) {
+	if !s.Acts() {
+		return nil, nil, nil // kept, or done by hand: nothing to do in Odoo
+	}
 	if neverTouched[s.Model] && s.Kind != dsar.StepNote {
 		return nil, nil, ErrForbiddenStep
 	}

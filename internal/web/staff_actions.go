@@ -82,6 +82,16 @@ func (s *Server) actions() map[string]action {
 			return dsar.Change{Events: []dsar.Event{ev}, Mails: []dsar.Mail{m}}, err
 		},
 		"complete": func(c *gin.Context, me dsar.Staff, r *dsar.Request, now time.Time) (dsar.Change, error) {
+			// Manual tasks must be ticked and an approved plan executed
+			// before the request is closed.
+			p, err := s.opt.Plans.LatestPlan(c.Request.Context(), r.ID)
+			if err == nil {
+				if err := p.Blocking(); err != nil {
+					return dsar.Change{}, err
+				}
+			} else if dsar.ErrorCode(err) != dsar.ENOTFOUND {
+				return dsar.Change{}, err
+			}
 			ev, err := r.Complete(c.PostForm("text"), me.Actor(), now)
 			return dsar.Change{Events: []dsar.Event{ev}}, err
 		},
@@ -141,6 +151,8 @@ func actionError(lang i18n.Lang, err error) string {
 		{dsar.ErrTextTooLong, "action.err.text_too_long"},
 		{dsar.ErrTextInvalid, "err.control"},
 		{errUnknownStaff, "action.err.staff"},
+		{dsar.ErrManualOpen, "plan.err.manual_open"},
+		{dsar.ErrPlanPending, "plan.err.pending"},
 	} {
 		if errors.Is(err, e.err) {
 			return i18n.T(lang, e.key)

@@ -33,6 +33,8 @@ type requestPage struct {
 	Events    []eventRow
 	Lookup    *dsar.Lookup
 	Pending   *dsar.LookupJob // a lookup waiting to run, or to run again
+	Plan      *dsar.Plan
+	Fields    []string // the fields a rectification may set
 	Instances []findingGroup
 	Similar   []dsar.QueueItem
 	Notice    string // what the last action did
@@ -79,6 +81,9 @@ func groupFindings(fs []dsar.Finding) []findingGroup {
 	sort.Slice(out, func(i, j int) bool { return out[i].Instance < out[j].Instance })
 	return out
 }
+
+// rectifiable lists, in a stable order, the fields staff may rectify.
+var rectifiable = []string{"name", "email", "phone", "mobile", "street", "street2", "zip", "city"}
 
 // similarWindow is how far back a request by the same person is worth a
 // warning (Art. 12(5): repetitive requests may be manifestly excessive).
@@ -144,6 +149,13 @@ func (s *Server) renderRequest(c *gin.Context, status int, done, notice, actionE
 		s.fail(c, err, "latest lookup")
 		return
 	}
+	if p, err := s.opt.Plans.LatestPlan(ctx, r.ID); err == nil {
+		v.Plan = &p
+	} else if dsar.ErrorCode(err) != dsar.ENOTFOUND {
+		s.fail(c, err, "latest plan")
+		return
+	}
+	v.Fields = rectifiable
 	if job, ok, err := s.opt.Requests.PendingLookup(ctx, r.ID); err != nil {
 		s.fail(c, err, "pending lookup")
 		return

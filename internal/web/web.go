@@ -64,6 +64,9 @@ type Options struct {
 	Changer    Changer
 	StaffMails StaffMails
 	Enterer    Enterer
+	Plans      Plans
+	Executor   Executor
+	Instance   string             // the name of VRACOOP's own Odoo instance in lookups (default "VRACOOP")
 	Register   *register.Register // routing and the notices to people (register.Default() when nil)
 	Now        func() time.Time
 	Logger     *slog.Logger
@@ -107,6 +110,9 @@ func New(opt Options) (*Server, error) {
 	}
 	if opt.Register == nil {
 		opt.Register = register.Default()
+	}
+	if opt.Instance == "" {
+		opt.Instance = "VRACOOP"
 	}
 	if opt.SessionTTL == 0 {
 		opt.SessionTTL = 12 * time.Hour
@@ -177,6 +183,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 		staff.POST("/requests/new", s.limitBody, s.handleEnterRequest)
 		staff.GET("/requests/:ref", s.handleRequestPage)
 		staff.POST("/requests/:ref/lookup", s.limitBody, s.handleLookup)
+		staff.POST("/plans/:ref/:op", s.limitBody, s.handlePlan)
 		staff.POST("/requests/:ref/:action", s.limitBody, s.handleRequestAction)
 		staff.GET("/register", s.handleRegisterPage)
 		staff.POST("/logout", s.limitBody, s.handleLogout)
