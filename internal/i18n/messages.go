@@ -449,6 +449,11 @@ var catalog = map[string]msg{
 	"action.done.plan_tick":    {"Tâche manuelle enregistrée.", "Manual task recorded."},
 	"event.plan":               {"plan", "plan"},
 
+	"req.retention":                        {"Conservation selon le registre", "Retention under the register"},
+	"req.retention.from.contract_end":      {"après la fin du contrat", "after the end of the contract"},
+	"req.retention.from.last_contact":      {"après le dernier contact", "after the last contact"},
+	"req.retention.from.shop_contract_end": {"après la fin du contrat de la boutique", "after the end of the shop's contract"},
+
 	// The development mailbox.
 	"mailbox.title":   {"Boîte d'envoi locale (mode développement)", "Local outbox (development mode)"},
 	"mailbox.intro":   {"Aucun serveur SMTP n'est configuré : les e-mails sont écrits dans %s au lieu d'être envoyés. Cette page n'existe que dans ce mode.", "No SMTP server is configured: mail is written to %s instead of being sent. This page exists only in this mode."},

@@ -91,7 +91,8 @@ func TestSubmissionIsRouted(t *testing.T) {
 			sb := h.browser()
 			h.login(sb, "agent@vracoop.fr", staffPassword)
 			page := h.do(sb, "GET", "/staff/requests/DSAR-2026-000001", nil)
-			if page.status != http.StatusOK || !strings.Contains(page.body, "<strong>"+tt.want[0]+"</strong>") || !strings.Contains(page.body, escapeHTML(r.Routing[0].Reason.FR)) {
+			if page.status != http.StatusOK || !strings.Contains(page.body, "<strong>"+tt.want[0]+"</strong>") || !strings.Contains(page.body, escapeHTML(r.Routing[0].Reason.FR)) ||
+				!strings.Contains(page.body, "Conservation selon le registre") {
 				t.Errorf("request page does not show the routing and its reason:\n%s", page.body)
 			}
 		})

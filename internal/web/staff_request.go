@@ -10,6 +10,7 @@ import (
 
 	"github.com/vracoop/dsar/internal/dsar"
 	"github.com/vracoop/dsar/internal/i18n"
+	"github.com/vracoop/dsar/internal/register"
 )
 
 // Requests reads one request and what hangs on it, for its staff page.
@@ -34,7 +35,8 @@ type requestPage struct {
 	Lookup    *dsar.Lookup
 	Pending   *dsar.LookupJob // a lookup waiting to run, or to run again
 	Plan      *dsar.Plan
-	Fields    []string // the fields a rectification may set
+	Retention map[string]register.Retention // the register's rule of each activity routed to
+	Fields    []string                      // the fields a rectification may set
 	Instances []findingGroup
 	Similar   []dsar.QueueItem
 	Notice    string // what the last action did
@@ -156,6 +158,12 @@ func (s *Server) renderRequest(c *gin.Context, status int, done, notice, actionE
 		return
 	}
 	v.Fields = rectifiable
+	v.Retention = map[string]register.Retention{}
+	for _, route := range r.Routing {
+		if a, ok := s.opt.Register.Activity(route.Activity); ok {
+			v.Retention[route.Activity] = a.Retention
+		}
+	}
 	if job, ok, err := s.opt.Requests.PendingLookup(ctx, r.ID); err != nil {
 		s.fail(c, err, "pending lookup")
 		return
