@@ -111,6 +111,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 	wg.Go(func() { expireUnconfirmed(ctx, db, logger, time.Minute) })
 	wg.Go(func() { remind(ctx, db, composer, worker.Notify, logger, time.Hour) })
 	wg.Go(func() { runner.Run(ctx, 5*time.Second) })
+	wg.Go(func() { purgeClosed(ctx, db, cfg.KeepClosed, logger, 24*time.Hour) })
 
 	logger.Info("Listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL)
 	if ready != nil {
@@ -208,6 +209,29 @@ func remind(ctx context.Context, db *sqlite.DB, composer *mail.Composer, notify 
 		} else if n > 0 {
 			logger.Info("Reminders sent to staff", "requests", n)
 			notify()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// purgeClosed reduces, every interval, the requests closed longer than
+// keep ago to minimal records without personal data, and logs what it
+// purged.
+func purgeClosed(ctx context.Context, db *sqlite.DB, keep time.Duration, logger *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		now := time.Now()
+		refs, err := db.PurgeClosed(ctx, now.Add(-keep), now)
+		if err != nil && ctx.Err() == nil {
+			logger.Error("Purging closed requests failed", "error", err)
+		}
+		if len(refs) > 0 {
+			logger.Info("Closed requests past their retention reduced to minimal records", "count", len(refs), "refs", refs)
 		}
 		select {
 		case <-ctx.Done():

@@ -42,6 +42,8 @@ type Config struct {
 
 	HideNames bool // DSAR_QUEUE_HIDE_NAMES: hide people's names in the staff queue
 
+	KeepClosed time.Duration // DSAR_KEEP_CLOSED: how long a closed request and its proof are kept before being reduced to a minimal record
+
 	RegisterFile string // DSAR_REGISTER_FILE: a register of processing activities replacing the embedded one
 
 	OdooURL      string        // DSAR_ODOO_URL: VRACOOP's Odoo; empty runs the Odoo test server in demo mode
@@ -73,6 +75,7 @@ func Defaults() Config {
 		OdooProtocol: "xmlrpc",
 		OdooTimeout:  30 * time.Second,
 		OdooDemoAddr: "127.0.0.1:0",
+		KeepClosed:   5 * 365 * 24 * time.Hour,
 	}
 }
 
@@ -102,6 +105,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	p.list("DSAR_TRUSTED_PROXIES", &c.TrustedProxies)
 	p.bool("DSAR_QUEUE_HIDE_NAMES", &c.HideNames)
 	p.str("DSAR_REGISTER_FILE", &c.RegisterFile)
+	p.duration("DSAR_KEEP_CLOSED", &c.KeepClosed)
 	p.str("DSAR_ODOO_URL", &c.OdooURL)
 	p.str("DSAR_ODOO_DB", &c.OdooDB)
 	p.str("DSAR_ODOO_LOGIN", &c.OdooLogin)
@@ -174,6 +178,9 @@ func (c Config) Validate() error {
 		if c.OdooPassword == "" || (c.OdooProtocol == "xmlrpc" && (c.OdooDB == "" || c.OdooLogin == "")) {
 			bad("DSAR_ODOO_URL is set: DSAR_ODOO_PASSWORD, and for xmlrpc DSAR_ODOO_DB and DSAR_ODOO_LOGIN, are required")
 		}
+	}
+	if c.KeepClosed < 24*time.Hour {
+		bad("DSAR_KEEP_CLOSED must be at least 24h, got %s", c.KeepClosed)
 	}
 	if c.OdooTimeout < time.Second {
 		bad("DSAR_ODOO_TIMEOUT must be at least 1s, got %s", c.OdooTimeout)
