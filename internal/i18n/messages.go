@@ -454,6 +454,33 @@ var catalog = map[string]msg{
 	"req.retention.from.last_contact":      {"après le dernier contact", "after the last contact"},
 	"req.retention.from.shop_contract_end": {"après la fin du contrat de la boutique", "after the end of the shop's contract"},
 
+	// The outcome mail.
+	"mail.outcome.subject":        {"[%s] Ce que nous avons fait suite à votre demande", "[%s] What we did following your request"},
+	"mail.outcome.intro":          {"Votre demande %s, reçue le %s, est traitée. Voici ce que nous avons fait.", "Your request %s, received on %s, has been handled. Here is what we did."},
+	"mail.outcome.nothing":        {"Nous n'avons trouvé aucune donnée vous concernant sur laquelle agir.", "We found no data about you to act on."},
+	"mail.outcome.erased":         {"Effacé :", "Erased:"},
+	"mail.outcome.kept":           {"Conservé, parce que la loi l'impose :", "Kept, because the law requires it:"},
+	"mail.outcome.deleted":        {"%s : supprimé", "%s: deleted"},
+	"mail.outcome.anonymised":     {"%s : anonymisé", "%s: anonymised"},
+	"mail.outcome.contact_erased": {"%s : adresse e-mail, téléphones et notes effacés", "%s: email address, phone numbers and notes erased"},
+	"mail.outcome.archived":       {"%s : accès fermé", "%s: access closed"},
+	"mail.outcome.kept_fields":    {"%s : nom, adresse et numéro de TVA, qui figurent sur des pièces comptables", "%s: name, address and VAT number, which appear on accounting records"},
+	"mail.outcome.kept_until":     {"%s, jusqu'au %s. Motif : %s", "%s, until %s. Ground: %s"},
+	"mail.outcome.kept_line":      {"%s. Motif : %s", "%s. Ground: %s"},
+	"mail.outcome.rectified":      {"%s est corrigé : désormais « %s »", "%s is corrected: now \"%s\""},
+	"mail.outcome.not_rectified":  {"%s : la correction n'a pas pu être faite ; nous revenons vers vous", "%s: the correction could not be made; we will get back to you"},
+	"mail.outcome.restricted":     {"La limitation est enregistrée : vos données ne sont plus utilisées, sauf pour être conservées, jusqu'à ce que vous nous disiez de lever cette limitation.", "The restriction is recorded: your data are no longer used, except to be kept, until you tell us to lift it."},
+	"mail.outcome.opted_out":      {"Votre opposition est enregistrée : vous ne recevrez plus de communication commerciale de VRACOOP à cette adresse.", "Your objection is recorded: you will no longer receive marketing from VRACOOP at this address."},
+
+	"field.name":    {"Le nom", "The name"},
+	"field.email":   {"L'adresse e-mail", "The email address"},
+	"field.phone":   {"Le téléphone", "The phone number"},
+	"field.mobile":  {"Le téléphone mobile", "The mobile number"},
+	"field.street":  {"L'adresse", "The street address"},
+	"field.street2": {"Le complément d'adresse", "The address line 2"},
+	"field.zip":     {"Le code postal", "The postcode"},
+	"field.city":    {"La ville", "The town"},
+
 	// The development mailbox.
 	"mailbox.title":   {"Boîte d'envoi locale (mode développement)", "Local outbox (development mode)"},
 	"mailbox.intro":   {"Aucun serveur SMTP n'est configuré : les e-mails sont écrits dans %s au lieu d'être envoyés. Cette page n'existe que dans ce mode.", "No SMTP server is configured: mail is written to %s instead of being sent. This page exists only in this mode."},

@@ -23,7 +23,7 @@ type Composer struct {
 }
 
 // mailNames lists every mail template pair under templates/mail.
-var mailNames = []string{"confirm", "ack", "info", "extend", "deny", "reminder"}
+var mailNames = []string{"confirm", "ack", "info", "extend", "deny", "reminder", "outcome"}
 
 // NewComposer parses the mail templates.
 func NewComposer(baseURL string) (*Composer, error) {
@@ -59,6 +59,19 @@ type mailView struct {
 	Text      string // what staff wrote: the question, the reason
 	Ground    string // the legal ground of a refusal, in words
 	Kind      string // the kind of a reminder
+	Sections  []outcomeSection
+}
+
+// outcomeSection is one part of the outcome mail: one right, what was done.
+type outcomeSection struct {
+	Title  string
+	Blocks []outcomeBlock
+}
+
+// outcomeBlock is a sentence and the list it introduces.
+type outcomeBlock struct {
+	Lead  string
+	Items []string
 }
 
 // Confirmation renders the mail that asks a person to confirm their email
@@ -134,6 +147,126 @@ func (c *Composer) Reminders(q dsar.QueueItem, kind string, to []dsar.Staff) ([]
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// Outcome renders the mail that tells the person what was done for the
+// rights other than access: what was erased and what was kept, until when
+// and on which ground; the fields rectified; the restriction recorded; the
+// marketing opt-out set; or why not. p is the executed plan, nil when
+// nothing was found in Odoo.
+func (c *Composer) Outcome(r dsar.Request, p *dsar.Plan) (dsar.Mail, error) {
+	lang := langOf(r)
+	v := c.view(r, "mail.outcome.subject", "mail.footer.ack")
+	v.Received = i18n.FormatDate(lang, dsar.DateOf(r.ReceivedAt))
+	var steps []dsar.Step
+	if p != nil {
+		steps = p.Steps
+	}
+	for _, k := range r.Kinds {
+		if sec, ok := outcomeOf(lang, k, steps); ok {
+			v.Sections = append(v.Sections, sec)
+		}
+	}
+	return c.render("outcome", r, v)
+}
+
+// outcomeOf writes the section of one right from the plan's steps.
+func outcomeOf(lang i18n.Lang, k dsar.Kind, steps []dsar.Step) (outcomeSection, bool) {
+	sec := outcomeSection{Title: i18n.T(lang, "kind.short."+string(k))}
+	done := func(s dsar.Step, kinds ...dsar.StepKind) bool {
+		for _, kind := range kinds {
+			if s.Kind == kind && s.State == dsar.StepDone {
+				return true
+			}
+		}
+		return false
+	}
+	switch k {
+	case dsar.KindErasure:
+		var erased, kept []string
+		for _, s := range steps {
+			switch {
+			case done(s, dsar.StepDelete):
+				erased = append(erased, i18n.T(lang, "mail.outcome.deleted", s.Display))
+			case done(s, dsar.StepAnonymise) && len(s.Kept) == 0:
+				erased = append(erased, i18n.T(lang, "mail.outcome.anonymised", s.Display))
+			case done(s, dsar.StepAnonymise):
+				erased = append(erased, i18n.T(lang, "mail.outcome.contact_erased", s.Display))
+				kept = append(kept, keptLine(lang, s))
+			case done(s, dsar.StepArchive):
+				erased = append(erased, i18n.T(lang, "mail.outcome.archived", s.Display))
+			case s.Kind == dsar.StepKeep:
+				kept = append(kept, keptLine(lang, s))
+			}
+		}
+		if len(erased) == 0 && len(kept) == 0 {
+			sec.Blocks = []outcomeBlock{{Lead: i18n.T(lang, "mail.outcome.nothing")}}
+			return sec, true
+		}
+		if len(erased) > 0 {
+			sec.Blocks = append(sec.Blocks, outcomeBlock{Lead: i18n.T(lang, "mail.outcome.erased"), Items: erased})
+		}
+		if len(kept) > 0 {
+			sec.Blocks = append(sec.Blocks, outcomeBlock{Lead: i18n.T(lang, "mail.outcome.kept"), Items: kept})
+		}
+	case dsar.KindRectification:
+		var items []string
+		for _, s := range steps {
+			if s.Kind != dsar.StepRectify {
+				continue
+			}
+			for field, value := range s.Values {
+				name := i18n.T(lang, "field."+field)
+				if s.State == dsar.StepDone {
+					items = append(items, i18n.T(lang, "mail.outcome.rectified", name, value))
+				} else {
+					items = append(items, i18n.T(lang, "mail.outcome.not_rectified", name))
+				}
+			}
+		}
+		if len(items) == 0 {
+			sec.Blocks = []outcomeBlock{{Lead: i18n.T(lang, "mail.outcome.nothing")}}
+		} else {
+			sec.Blocks = []outcomeBlock{{Items: items}}
+		}
+	case dsar.KindRestriction:
+		n := 0
+		for _, s := range steps {
+			if done(s, dsar.StepNote) && strings.Contains(s.Values["body"], "art. 18") {
+				n++
+			}
+		}
+		key := "mail.outcome.nothing"
+		if n > 0 {
+			key = "mail.outcome.restricted"
+		}
+		sec.Blocks = []outcomeBlock{{Lead: i18n.T(lang, key)}}
+	case dsar.KindObjection:
+		optedOut := false
+		for _, s := range steps {
+			optedOut = optedOut || done(s, dsar.StepOptOut)
+		}
+		key := "mail.outcome.nothing"
+		if optedOut {
+			key = "mail.outcome.opted_out"
+		}
+		sec.Blocks = []outcomeBlock{{Lead: i18n.T(lang, key)}}
+	default:
+		return sec, false
+	}
+	return sec, true
+}
+
+// keptLine says what was kept, until when, and why.
+func keptLine(lang i18n.Lang, s dsar.Step) string {
+	what := s.Display
+	if len(s.Kept) > 0 {
+		what = i18n.T(lang, "mail.outcome.kept_fields", s.Display)
+	}
+	if s.Until.IsZero() {
+		return i18n.T(lang, "mail.outcome.kept_line", what, s.Reason.In(string(lang)))
+	}
+	return i18n.T(lang, "mail.outcome.kept_until", what, i18n.FormatDate(lang, s.Until), s.Reason.In(string(lang)))
 }
 
 func (c *Composer) view(r dsar.Request, subjectKey, footerKey string) mailView {

@@ -98,3 +98,44 @@ func TestReminderGolden(t *testing.T) {
 		})
 	}
 }
+
+// samplePlan is an executed plan for every right but access.
+func samplePlan() *dsar.Plan {
+	return &dsar.Plan{State: dsar.PlanExecuted, Steps: []dsar.Step{
+		{Kind: dsar.StepDelete, Display: "Ouverture d'une épicerie vrac à Anglet", State: dsar.StepDone},
+		{Kind: dsar.StepAnonymise, Display: "Camille Durand", Archive: true, Values: map[string]string{"name": "Anonymisé"}, State: dsar.StepDone},
+		{Kind: dsar.StepAnonymise, Display: "Épicerie Vrac & Co, Camille Durand", Kept: []string{"name", "street"}, Until: dsar.NewDate(2034, 9, 13),
+			Reason: dsar.Text{FR: "Code de commerce, art. L123-22", EN: "French Commercial Code, Art. L123-22"}, State: dsar.StepDone},
+		{Kind: dsar.StepKeep, Display: "INV/2024/00002", Until: dsar.NewDate(2034, 9, 13),
+			Reason: dsar.Text{FR: "Code de commerce, art. L123-22", EN: "French Commercial Code, Art. L123-22"}, State: dsar.StepDone},
+		{Kind: dsar.StepRectify, Display: "Camille Durand", Values: map[string]string{"city": "Biarritz"}, State: dsar.StepDone},
+		{Kind: dsar.StepOptOut, Display: "c***@e***.fr", State: dsar.StepDone},
+		{Kind: dsar.StepNote, Display: "Camille Durand", Values: map[string]string{"body": "DSAR : limitation du traitement demandée (RGPD, art. 18)."}, State: dsar.StepDone},
+	}}
+}
+
+func TestOutcomeGolden(t *testing.T) {
+	c, err := mail.NewComposer("https://dsar.vracoop.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"fr", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			r := sampleRequest(lang)
+			r.Kinds = []dsar.Kind{dsar.KindErasure, dsar.KindRectification, dsar.KindRestriction, dsar.KindObjection}
+			m, err := c.Outcome(r, samplePlan())
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := fmt.Sprintf("Subject: %s\n\n--- text ---\n%s\n--- html ---\n%s\n", m.Subject, m.Text, m.HTML)
+			checkGolden(t, "outcome_"+lang+".golden", []byte(out))
+		})
+	}
+	t.Run("nothing found", func(t *testing.T) {
+		r := sampleRequest("fr")
+		m, err := c.Outcome(r, nil)
+		if err != nil || !strings.Contains(m.Text, "Nous n'avons trouvé aucune donnée") {
+			t.Errorf("no plan: %v\n%s", err, m.Text)
+		}
+	})
+}

@@ -353,6 +353,9 @@ func (s *search) add(model string, r Record, fields []string, m dsar.Match, via 
 	if active, ok := r["active"].(bool); ok && !active {
 		f.Archived = true
 	}
+	if model == "mail.followers" {
+		f.DisplayName = fmt.Sprintf("%s #%d", r.String("res_model"), r.Int("res_id"))
+	}
 	if f.DisplayName == "" {
 		f.DisplayName = key
 	}

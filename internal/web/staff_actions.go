@@ -23,6 +23,7 @@ type StaffMails interface {
 	InfoRequest(r dsar.Request, question string) (dsar.Mail, error)
 	ExtensionNotice(r dsar.Request) (dsar.Mail, error)
 	Denial(r dsar.Request) (dsar.Mail, error)
+	Outcome(r dsar.Request, p *dsar.Plan) (dsar.Mail, error)
 }
 
 // action is one staff action on a request: it reads its form and changes
@@ -84,16 +85,34 @@ func (s *Server) actions() map[string]action {
 		"complete": func(c *gin.Context, me dsar.Staff, r *dsar.Request, now time.Time) (dsar.Change, error) {
 			// Manual tasks must be ticked and an approved plan executed
 			// before the request is closed.
+			var plan *dsar.Plan
 			p, err := s.opt.Plans.LatestPlan(c.Request.Context(), r.ID)
 			if err == nil {
 				if err := p.Blocking(); err != nil {
 					return dsar.Change{}, err
 				}
+				plan = &p
 			} else if dsar.ErrorCode(err) != dsar.ENOTFOUND {
 				return dsar.Change{}, err
 			}
 			ev, err := r.Complete(c.PostForm("text"), me.Actor(), now)
-			return dsar.Change{Events: []dsar.Event{ev}}, err
+			if err != nil {
+				return dsar.Change{}, err
+			}
+			ch := dsar.Change{Events: []dsar.Event{ev}}
+			// The person is told what was done for every right but access,
+			// whose answer is the data package.
+			for _, k := range []dsar.Kind{dsar.KindErasure, dsar.KindRectification, dsar.KindRestriction, dsar.KindObjection} {
+				if dsar.HasKind(r.Kinds, k) {
+					m, err := s.opt.StaffMails.Outcome(*r, plan)
+					if err != nil {
+						return dsar.Change{}, err
+					}
+					ch.Mails = append(ch.Mails, m)
+					break
+				}
+			}
+			return ch, nil
 		},
 	}
 }

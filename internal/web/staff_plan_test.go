@@ -115,6 +115,12 @@ func TestErasurePlanFromLookupToClosing(t *testing.T) {
 	if p := h.act(b, "complete", url.Values{"text": {"Données effacées, pièces comptables conservées."}}); p.status != http.StatusOK {
 		t.Errorf("complete: %d\n%s", p.status, p.body)
 	}
+	mails := h.mailsTo("camille.durand@exemple.fr")
+	last := mails[len(mails)-1]
+	if !strings.Contains(last.Subject, "Ce que nous avons fait") || !strings.Contains(last.Text, "Conservé, parce que la loi l'impose") ||
+		!strings.Contains(last.Text, "INV/2024/00002") || !strings.Contains(last.Text, "Ouverture d'une épicerie vrac à Anglet\u00a0: supprimé") {
+		t.Errorf("erasure outcome mail: %s\n%s", last.Subject, last.Text)
+	}
 	log := strings.Join(h.auditActions(), ",")
 	for _, want := range []string{"plan_build", "plan_approve", "plan_step", "plan_execute", "plan_manual_done", "complete"} {
 		if !strings.Contains(log, want) {
