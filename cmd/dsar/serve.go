@@ -79,7 +79,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 
 	gin.SetMode(gin.ReleaseMode)
 	srv, err := web.New(web.Options{
-		Store: db, Mails: composer, Mailbox: mailbox, Notify: worker.Notify, Logger: logger, Staff: db, Reports: db, Queue: db, Requests: db, Changer: db, Enterer: db, Plans: db, Executor: odooExecutor(clients), Instance: vracoopInstance, StaffMails: composer, Register: reg, HideNames: cfg.HideNames,
+		Store: db, Mails: composer, Mailbox: mailbox, Notify: worker.Notify, Logger: logger, Staff: db, Reports: db, Queue: db, Requests: db, Changer: db, Enterer: db, Plans: db, Executor: odooExecutor(clients), Instance: vracoopInstance, StaffMails: composer, Previewer: composer, Register: reg, HideNames: cfg.HideNames,
 		BaseURL: cfg.BaseURL, ConfirmTTL: cfg.ConfirmTTL, StatusTTL: cfg.StatusTTL, CSRFKey: csrfKey,
 		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, TrustedProxies: cfg.TrustedProxies,
 	})

@@ -21,3 +21,9 @@ type Mail struct {
 // request and the token the mail must carry. Stores call it inside the
 // transaction that makes the change.
 type RenderMail func(r Request, tok Token) (Mail, error)
+
+// MailSample is one mail rendered with made-up data, for staff to preview.
+type MailSample struct {
+	Name string // "confirm", "ack", ...
+	Mail Mail
+}

@@ -481,6 +481,20 @@ var catalog = map[string]msg{
 	"field.zip":     {"Le code postal", "The postcode"},
 	"field.city":    {"La ville", "The town"},
 
+	// Mail previews.
+	"staff.nav.mails":     {"E-mails envoyés", "Mails sent"},
+	"mails.title":         {"Les e-mails du portail", "The portal's mails"},
+	"mails.intro":         {"Chaque e-mail que le portail envoie, rendu avec des données d'exemple, en français et en anglais.", "Every mail the portal sends, rendered with made-up data, in French and English."},
+	"mails.name.confirm":  {"Confirmation de l'adresse", "Address confirmation"},
+	"mails.name.ack":      {"Accusé de réception", "Acknowledgment"},
+	"mails.name.info":     {"Demande d'informations", "Information needed"},
+	"mails.name.extend":   {"Prolongation du délai", "Extension notice"},
+	"mails.name.deny":     {"Refus", "Refusal"},
+	"mails.name.outcome":  {"Ce qui a été fait", "What was done"},
+	"mails.name.reminder": {"Rappel à l'équipe", "Reminder to staff"},
+	"mails.name.package":  {"Données prêtes", "Data package ready"},
+	"mails.name.code":     {"Code à usage unique", "One-time code"},
+
 	// The development mailbox.
 	"mailbox.title":   {"Boîte d'envoi locale (mode développement)", "Local outbox (development mode)"},
 	"mailbox.intro":   {"Aucun serveur SMTP n'est configuré : les e-mails sont écrits dans %s au lieu d'être envoyés. Cette page n'existe que dans ce mode.", "No SMTP server is configured: mail is written to %s instead of being sent. This page exists only in this mode."},

@@ -59,3 +59,25 @@ func TestDashboardAndExport(t *testing.T) {
 		t.Errorf("anonymous export: %d", p.status)
 	}
 }
+
+func TestMailPreviews(t *testing.T) {
+	h := newHarness(t, nil)
+	h.addStaff("agent@vracoop.fr", "agent")
+	b := h.browser()
+	h.login(b, "agent@vracoop.fr", staffPassword)
+	for _, lang := range []string{"fr", "en"} {
+		for _, name := range []string{"confirm", "ack", "info", "extend", "deny", "outcome", "reminder"} {
+			p := h.do(b, "GET", "/staff/mails?mail="+name+"&mail_lang="+lang, nil)
+			if p.status != http.StatusOK || !strings.Contains(p.body, "DSAR-2026-000000") {
+				t.Errorf("%s/%s: %d", name, lang, p.status)
+			}
+			html := h.do(b, "GET", "/staff/mails/"+name+"/html?mail_lang="+lang, nil)
+			if html.status != http.StatusOK || !strings.Contains(html.header.Get("Content-Security-Policy"), "sandbox") {
+				t.Errorf("%s/%s html: %d %q", name, lang, html.status, html.header.Get("Content-Security-Policy"))
+			}
+		}
+	}
+	if p := h.do(h.browser(), "GET", "/staff/mails", nil); p.status != http.StatusSeeOther {
+		t.Errorf("anonymous preview: %d", p.status)
+	}
+}

@@ -66,6 +66,7 @@ type Options struct {
 	Enterer    Enterer
 	Plans      Plans
 	Executor   Executor
+	Previewer  Previewer
 	Instance   string             // the name of VRACOOP's own Odoo instance in lookups (default "VRACOOP")
 	Register   *register.Register // routing and the notices to people (register.Default() when nil)
 	Now        func() time.Time
@@ -184,6 +185,8 @@ func (s *Server) routes() (*gin.Engine, error) {
 		staff.GET("/requests/:ref", s.handleRequestPage)
 		staff.POST("/requests/:ref/lookup", s.limitBody, s.handleLookup)
 		staff.POST("/plans/:ref/:op", s.limitBody, s.handlePlan)
+		staff.GET("/mails", s.handleMailPreviews)
+		staff.GET("/mails/:name/html", s.handleMailPreviewHTML)
 		staff.POST("/requests/:ref/:action", s.limitBody, s.handleRequestAction)
 		staff.GET("/register", s.handleRegisterPage)
 		staff.POST("/logout", s.limitBody, s.handleLogout)
