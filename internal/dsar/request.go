@@ -69,6 +69,7 @@ const (
 	EventRouting = "routing" // the activities the request concerns were set
 	EventLookup  = "lookup"  // an Odoo lookup ran
 	EventPlan    = "plan"    // a plan was made, approved, executed, or a manual task ticked
+	EventPackage = "package" // an access package was released, a code sent, a download made
 )
 
 // NewRequest turns a validated submission into a request awaiting the

@@ -495,6 +495,18 @@ var catalog = map[string]msg{
 	"mails.name.package":  {"Données prêtes", "Data package ready"},
 	"mails.name.code":     {"Code à usage unique", "One-time code"},
 
+	// The access package mails.
+	"mail.package.subject":  {"[%s] Vos données sont prêtes", "[%s] Your data is ready"},
+	"mail.package.intro":    {"La copie de vos données personnelles demandée sous la référence %s est prête. Pour la télécharger, ouvrez ce lien :", "The copy of your personal data you asked for under reference %s is ready. To download it, open this link:"},
+	"mail.package.button":   {"Télécharger mes données", "Download my data"},
+	"mail.package.code":     {"Pour protéger vos données, la page vous demandera un code à usage unique, que nous vous enverrons dans un second e-mail à cette adresse.", "To protect your data, the page will ask for a one-time code, which we will send you in a second email to this address."},
+	"mail.package.expires":  {"Le lien est valable jusqu'au %s ; le fichier sera ensuite effacé.", "The link is valid until %s; the file will then be erased."},
+	"mail.package.contents": {"Le fichier ZIP contient un rapport lisible (HTML), vos données dans un format réutilisable (JSON et CSV) et une note qui les explique.", "The ZIP file holds a readable report (HTML), your data in a reusable format (JSON and CSV), and a note explaining them."},
+	"mail.code.subject":     {"[%s] Votre code de téléchargement", "[%s] Your download code"},
+	"mail.code.intro":       {"Voici le code qui ouvre le téléchargement de vos données (%s) :", "Here is the code that opens the download of your data (%s):"},
+	"mail.code.validity":    {"Il est valable 15 minutes et une seule fois. Après 5 codes erronés, le lien est bloqué par sécurité.", "It is valid for 15 minutes, once. After 5 wrong codes the link is locked for safety."},
+	"mail.code.not_you":     {"Vous n'avez rien demandé ? Ne communiquez ce code à personne et prévenez-nous en répondant à cet e-mail.", "You did not ask for it? Give this code to nobody and tell us by replying to this email."},
+
 	// The development mailbox.
 	"mailbox.title":   {"Boîte d'envoi locale (mode développement)", "Local outbox (development mode)"},
 	"mailbox.intro":   {"Aucun serveur SMTP n'est configuré : les e-mails sont écrits dans %s au lieu d'être envoyés. Cette page n'existe que dans ce mode.", "No SMTP server is configured: mail is written to %s instead of being sent. This page exists only in this mode."},

@@ -23,7 +23,7 @@ type Composer struct {
 }
 
 // mailNames lists every mail template pair under templates/mail.
-var mailNames = []string{"confirm", "ack", "info", "extend", "deny", "reminder", "outcome"}
+var mailNames = []string{"confirm", "ack", "info", "extend", "deny", "reminder", "outcome", "package", "code"}
 
 // NewComposer parses the mail templates.
 func NewComposer(baseURL string) (*Composer, error) {
@@ -147,6 +147,23 @@ func (c *Composer) Reminders(q dsar.QueueItem, kind string, to []dsar.Staff) ([]
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// PackageReady renders the mail with the link to the access package; tok
+// is the download token. The code that opens it comes in a second mail.
+func (c *Composer) PackageReady(r dsar.Request, tok dsar.Token) (dsar.Mail, error) {
+	lang := langOf(r)
+	v := c.view(r, "mail.package.subject", "mail.footer.ack")
+	v.Link = c.BaseURL + "/d/" + tok.Plain
+	v.Expires = i18n.FormatDate(lang, dsar.DateOf(tok.ExpiresAt))
+	return c.render("package", r, v)
+}
+
+// Code renders the mail with a one-time code that opens the package.
+func (c *Composer) Code(r dsar.Request, code string) (dsar.Mail, error) {
+	v := c.view(r, "mail.code.subject", "mail.footer.ack")
+	v.Text = code
+	return c.render("code", r, v)
 }
 
 // Outcome renders the mail that tells the person what was done for the

@@ -49,6 +49,8 @@ func TestComposedMailsGolden(t *testing.T) {
 			r.Clock.Extended, r.ExtensionReason = true, "Vos données sont réparties dans 4 instances Odoo <à vérifier>."
 			return c.ExtensionNotice(r)
 		}, ""},
+		{"package", func(r dsar.Request, tok dsar.Token) (dsar.Mail, error) { return c.PackageReady(r, tok) }, dsar.TokenDownload},
+		{"code", func(r dsar.Request, _ dsar.Token) (dsar.Mail, error) { return c.Code(r, "042917") }, ""},
 		{"deny", func(r dsar.Request, _ dsar.Token) (dsar.Mail, error) {
 			r.DenialGround, r.DenialReason = dsar.GroundExcessive, "Troisième demande identique en un mois."
 			return c.Denial(r)

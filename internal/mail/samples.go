@@ -47,6 +47,13 @@ func (c *Composer) Samples(lang string) ([]dsar.MailSample, error) {
 		func() error { m, err := c.Denial(denied); return add("deny", m, err) },
 		func() error { m, err := c.Outcome(r, plan); return add("outcome", m, err) },
 		func() error {
+			t := tok
+			t.ExpiresAt = at.Add(30 * 24 * time.Hour)
+			m, err := c.PackageReady(r, t)
+			return add("package", m, err)
+		},
+		func() error { m, err := c.Code(r, "042917"); return add("code", m, err) },
+		func() error {
 			ms, err := c.Reminders(q, dsar.ReminderWeek, staff)
 			if err != nil {
 				return err

@@ -52,6 +52,7 @@ func (db *DB) PurgeClosed(ctx context.Context, cutoff, now time.Time) ([]string,
 				{`DELETE FROM plans WHERE request_id = ?`, []any{t.id}},
 				{`DELETE FROM tokens WHERE request_id = ?`, []any{t.id}},
 				{`DELETE FROM lookup_jobs WHERE request_id = ?`, []any{t.id}},
+				{`DELETE FROM confirmed_findings WHERE request_id = ?`, []any{t.id}},
 			}
 			for _, st := range stmts {
 				if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
