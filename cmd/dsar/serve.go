@@ -10,6 +10,8 @@ import (
 	"net"
 	"net/http"
 	netmail "net/mail"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -79,7 +81,8 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 
 	gin.SetMode(gin.ReleaseMode)
 	srv, err := web.New(web.Options{
-		Store: db, Mails: composer, Mailbox: mailbox, Notify: worker.Notify, Logger: logger, Staff: db, Reports: db, Queue: db, Requests: db, Changer: db, Enterer: db, Plans: db, Executor: odooExecutor(clients), Instance: vracoopInstance, StaffMails: composer, Previewer: composer, Register: reg, HideNames: cfg.HideNames,
+		Store: db, Mails: composer, Mailbox: mailbox, Notify: worker.Notify, Logger: logger, Staff: db, Reports: db, Queue: db, Requests: db, Changer: db, Enterer: db, Plans: db, Executor: odooExecutor(clients), Instance: vracoopInstance, StaffMails: composer, Previewer: composer, Packages: db, PackageMails: composer,
+		PackageDir: filepath.Join(cfg.DataDir, "packages"), PackageTTL: cfg.PackageTTL, Register: reg, HideNames: cfg.HideNames,
 		BaseURL: cfg.BaseURL, ConfirmTTL: cfg.ConfirmTTL, StatusTTL: cfg.StatusTTL, CSRFKey: csrfKey,
 		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, TrustedProxies: cfg.TrustedProxies,
 	})
@@ -112,6 +115,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 	wg.Go(func() { remind(ctx, db, composer, worker.Notify, logger, time.Hour) })
 	wg.Go(func() { runner.Run(ctx, 5*time.Second) })
 	wg.Go(func() { purgeClosed(ctx, db, cfg.KeepClosed, logger, 24*time.Hour) })
+	wg.Go(func() { expirePackages(ctx, db, logger, time.Hour) })
 
 	logger.Info("Listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL)
 	if ready != nil {
@@ -209,6 +213,31 @@ func remind(ctx context.Context, db *sqlite.DB, composer *mail.Composer, notify 
 		} else if n > 0 {
 			logger.Info("Reminders sent to staff", "requests", n)
 			notify()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// expirePackages deletes, every interval, the access packages whose link
+// expired, file and all.
+func expirePackages(ctx context.Context, db *sqlite.DB, logger *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		pkgs, err := db.ExpirePackages(ctx, time.Now())
+		if err != nil && ctx.Err() == nil {
+			logger.Error("Expiring access packages failed", "error", err)
+		}
+		for _, p := range pkgs {
+			if err := os.Remove(p.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+				logger.Error("Deleting an expired access package failed", "package_id", p.ID, "error", err)
+				continue
+			}
+			logger.Info("Expired access package deleted", "package_id", p.ID)
 		}
 		select {
 		case <-ctx.Done():

@@ -42,6 +42,7 @@ type Config struct {
 
 	HideNames bool // DSAR_QUEUE_HIDE_NAMES: hide people's names in the staff queue
 
+	PackageTTL time.Duration // DSAR_PACKAGE_TTL: how long the download link of an access package lives
 	KeepClosed time.Duration // DSAR_KEEP_CLOSED: how long a closed request and its proof are kept before being reduced to a minimal record
 
 	RegisterFile string // DSAR_REGISTER_FILE: a register of processing activities replacing the embedded one
@@ -76,6 +77,7 @@ func Defaults() Config {
 		OdooTimeout:  30 * time.Second,
 		OdooDemoAddr: "127.0.0.1:0",
 		KeepClosed:   5 * 365 * 24 * time.Hour,
+		PackageTTL:   30 * 24 * time.Hour,
 	}
 }
 
@@ -106,6 +108,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	p.bool("DSAR_QUEUE_HIDE_NAMES", &c.HideNames)
 	p.str("DSAR_REGISTER_FILE", &c.RegisterFile)
 	p.duration("DSAR_KEEP_CLOSED", &c.KeepClosed)
+	p.duration("DSAR_PACKAGE_TTL", &c.PackageTTL)
 	p.str("DSAR_ODOO_URL", &c.OdooURL)
 	p.str("DSAR_ODOO_DB", &c.OdooDB)
 	p.str("DSAR_ODOO_LOGIN", &c.OdooLogin)
@@ -178,6 +181,9 @@ func (c Config) Validate() error {
 		if c.OdooPassword == "" || (c.OdooProtocol == "xmlrpc" && (c.OdooDB == "" || c.OdooLogin == "")) {
 			bad("DSAR_ODOO_URL is set: DSAR_ODOO_PASSWORD, and for xmlrpc DSAR_ODOO_DB and DSAR_ODOO_LOGIN, are required")
 		}
+	}
+	if c.PackageTTL < time.Hour {
+		bad("DSAR_PACKAGE_TTL must be at least 1h, got %s", c.PackageTTL)
 	}
 	if c.KeepClosed < 24*time.Hour {
 		bad("DSAR_KEEP_CLOSED must be at least 24h, got %s", c.KeepClosed)

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/render"
 
+	"github.com/vracoop/dsar/internal/access"
 	"github.com/vracoop/dsar/internal/dsar"
 	"github.com/vracoop/dsar/internal/i18n"
 	"github.com/vracoop/dsar/templates"
@@ -31,7 +32,7 @@ func parsePages() (*pages, error) {
 	p := &pages{sets: map[string]*template.Template{}}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
-		t, err := template.New(name).Funcs(i18n.Funcs()).Funcs(template.FuncMap{"field": field, "days": daysLabel, "tx": textIn}).
+		t, err := template.New(name).Funcs(i18n.Funcs()).Funcs(template.FuncMap{"field": field, "days": daysLabel, "tx": textIn, "key": access.Key}).
 			ParseFS(templates.FS, "layout.html", "partials/*.html", f)
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/vracoop/dsar/internal/access"
 	"github.com/vracoop/dsar/internal/dsar"
 	"github.com/vracoop/dsar/internal/i18n"
 	"github.com/vracoop/dsar/internal/register"
@@ -36,15 +37,20 @@ type requestPage struct {
 	Pending   *dsar.LookupJob // a lookup waiting to run, or to run again
 	Plan      *dsar.Plan
 	Retention map[string]register.Retention // the register's rule of each activity routed to
-	Fields    []string                      // the fields a rectification may set
-	Instances []findingGroup
-	Similar   []dsar.QueueItem
-	Notice    string // what the last action did
-	Done      string // the last action's name
-	Error     string // why the last action was refused
-	Agents    []dsar.Staff
-	Grounds   []string
-	CanExtend bool
+
+	ShowPackage bool          // the request asks for a copy of the data
+	Package     *dsar.Package // the latest package released
+	Included    int
+	Excluded    []dsar.Finding
+	Fields      []string // the fields a rectification may set
+	Instances   []findingGroup
+	Similar     []dsar.QueueItem
+	Notice      string // what the last action did
+	Done        string // the last action's name
+	Error       string // why the last action was refused
+	Agents      []dsar.Staff
+	Grounds     []string
+	CanExtend   bool
 }
 
 type eventRow struct {
@@ -162,6 +168,24 @@ func (s *Server) renderRequest(c *gin.Context, status int, done, notice, actionE
 	for _, route := range r.Routing {
 		if a, ok := s.opt.Register.Activity(route.Activity); ok {
 			v.Retention[route.Activity] = a.Retention
+		}
+	}
+	v.ShowPackage = dsar.HasKind(r.Kinds, dsar.KindAccess) || dsar.HasKind(r.Kinds, dsar.KindPortability)
+	if v.ShowPackage {
+		if p, err := s.opt.Packages.LatestPackage(ctx, r.ID); err == nil {
+			v.Package = &p
+		} else if dsar.ErrorCode(err) != dsar.ENOTFOUND {
+			s.fail(c, err, "latest package")
+			return
+		}
+		if v.Lookup != nil {
+			in, err := s.packageInput(ctx, r)
+			if err != nil {
+				s.fail(c, err, "package input")
+				return
+			}
+			included, excluded := access.Select(in)
+			v.Included, v.Excluded = len(included), excluded
 		}
 	}
 	if job, ok, err := s.opt.Requests.PendingLookup(ctx, r.ID); err != nil {

@@ -53,24 +53,28 @@ type StoredMail struct {
 
 // Options configure a Server. Zero values get safe defaults.
 type Options struct {
-	Store      Store
-	Mails      Mails
-	Mailbox    Mailbox // nil: no development mailbox
-	Notify     func()  // wakes the outbox worker after a mail was stored
-	Staff      StaffStore
-	Reports    Reports
-	Queue      Queue
-	Requests   Requests
-	Changer    Changer
-	StaffMails StaffMails
-	Enterer    Enterer
-	Plans      Plans
-	Executor   Executor
-	Previewer  Previewer
-	Instance   string             // the name of VRACOOP's own Odoo instance in lookups (default "VRACOOP")
-	Register   *register.Register // routing and the notices to people (register.Default() when nil)
-	Now        func() time.Time
-	Logger     *slog.Logger
+	Store        Store
+	Mails        Mails
+	Mailbox      Mailbox // nil: no development mailbox
+	Notify       func()  // wakes the outbox worker after a mail was stored
+	Staff        StaffStore
+	Reports      Reports
+	Queue        Queue
+	Requests     Requests
+	Changer      Changer
+	StaffMails   StaffMails
+	Enterer      Enterer
+	Plans        Plans
+	Executor     Executor
+	Previewer    Previewer
+	Packages     Packages
+	PackageMails PackageMails
+	PackageDir   string             // where released packages are written
+	PackageTTL   time.Duration      // how long a download link lives (default 30 days)
+	Instance     string             // the name of VRACOOP's own Odoo instance in lookups (default "VRACOOP")
+	Register     *register.Register // routing and the notices to people (register.Default() when nil)
+	Now          func() time.Time
+	Logger       *slog.Logger
 
 	BaseURL        string
 	ConfirmTTL     time.Duration
@@ -111,6 +115,9 @@ func New(opt Options) (*Server, error) {
 	}
 	if opt.Register == nil {
 		opt.Register = register.Default()
+	}
+	if opt.PackageTTL == 0 {
+		opt.PackageTTL = 30 * 24 * time.Hour
 	}
 	if opt.Instance == "" {
 		opt.Instance = "VRACOOP"
@@ -172,6 +179,9 @@ func (s *Server) routes() (*gin.Engine, error) {
 	tokens.GET("/c/:token", s.handleConfirmPage)
 	tokens.POST("/c/:token", s.limitBody, s.handleConfirm)
 	tokens.GET("/s/:token", s.handleStatus)
+	tokens.GET("/d/:token", s.handleDownloadPage)
+	tokens.POST("/d/:token/code", s.limitBody, s.handleDownloadCode)
+	tokens.POST("/d/:token", s.limitBody, s.handleDownload)
 
 	if s.opt.Staff != nil {
 		e.GET("/staff/login", s.handleLoginPage)
@@ -185,6 +195,9 @@ func (s *Server) routes() (*gin.Engine, error) {
 		staff.GET("/requests/:ref", s.handleRequestPage)
 		staff.POST("/requests/:ref/lookup", s.limitBody, s.handleLookup)
 		staff.POST("/plans/:ref/:op", s.limitBody, s.handlePlan)
+		staff.GET("/package/:ref/preview.zip", s.handlePackagePreview)
+		staff.POST("/package/:ref/confirm", s.limitBody, s.handlePackageConfirm)
+		staff.POST("/package/:ref/release", s.limitBody, s.handlePackageRelease)
 		staff.GET("/mails", s.handleMailPreviews)
 		staff.GET("/mails/:name/html", s.handleMailPreviewHTML)
 		staff.POST("/requests/:ref/:action", s.limitBody, s.handleRequestAction)
