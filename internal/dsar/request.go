@@ -16,6 +16,7 @@ type Request struct {
 	Channel      Channel
 	Lang         string  // "fr" or "en": the language the person is answered in
 	Routing      Routing // the register's activities it concerns, and VRACOOP's role in each
+	ShopID       int64   // the client shop the person picked, 0 when not listed
 
 	// Personal fields, purged when a request is not confirmed and, later,
 	// when its retention ends.
@@ -86,7 +87,7 @@ func NewRequest(id string, s Submission, channel Channel, now time.Time) Request
 		Name: s.Name, Email: s.Email, Phone: s.Phone,
 		ShopName: s.ShopName, ShopTown: s.ShopTown,
 		RectifyWrong: s.RectifyWrong, RectifyCorrect: s.RectifyCorrect,
-		Details:   s.Details,
+		Details: s.Details, ShopID: s.ShopID,
 		CreatedAt: now, ReceivedAt: now,
 	}
 }

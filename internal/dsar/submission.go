@@ -24,6 +24,7 @@ type Submission struct {
 	Email          string
 	Phone          string
 	Relationship   Relationship
+	ShopID         int64 // a listed shop the person picked; 0: not listed (ShopName and ShopTown say which)
 	ShopName       string
 	ShopTown       string
 	Kinds          []Kind
@@ -65,7 +66,7 @@ func (s *Submission) Normalize() {
 		s.Email = s.Email[:at] + strings.ToLower(s.Email[at:])
 	}
 	if !s.Relationship.ConcernsShop() {
-		s.ShopName, s.ShopTown = "", ""
+		s.ShopName, s.ShopTown, s.ShopID = "", "", 0
 	}
 	if !HasKind(s.Kinds, KindRectification) {
 		s.RectifyWrong, s.RectifyCorrect = "", ""
@@ -88,8 +89,10 @@ func (s Submission) Validate() Problems {
 	case !s.Relationship.Valid():
 		p["relationship"] = ProblemChoice
 	}
-	p.line("shop_name", s.ShopName, s.Relationship == RelLoyalty, MaxShopLen)
-	p.line("shop_town", s.ShopTown, s.Relationship == RelLoyalty, MaxShopLen)
+	// A loyalty customer names the shop: picked from the list, or typed.
+	needShop := s.Relationship == RelLoyalty && s.ShopID == 0
+	p.line("shop_name", s.ShopName, needShop, MaxShopLen)
+	p.line("shop_town", s.ShopTown, needShop, MaxShopLen)
 	p.kinds(s.Kinds)
 	rectify := HasKind(s.Kinds, KindRectification)
 	p.text("rectify_wrong", s.RectifyWrong, rectify, MaxRectifyLen)

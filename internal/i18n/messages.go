@@ -533,6 +533,24 @@ var catalog = map[string]msg{
 	"action.done.package_confirm": {"Enregistrement confirmé pour le paquet.", "Record confirmed for the package."},
 	"action.done.package_release": {"Paquet écrit ; le lien part par e-mail.", "Package written; the link is on its way by email."},
 
+	// Mails of processor cases.
+	"mail.shop.forward.subject":  {"[%s] Demande RGPD d'un de vos clients, transmise par VRACOOP", "[%s] GDPR request from one of your customers, forwarded by VRACOOP"},
+	"mail.shop.forward.intro":    {"Une personne qui se dit cliente de votre boutique a déposé auprès de VRACOOP une demande relative à ses données personnelles (référence %s) : %s.", "A person who says they are a customer of your shop filed a personal data request with VRACOOP (reference %s): %s."},
+	"mail.shop.forward.role":     {"Pour ces données, votre boutique est responsable du traitement et VRACOOP votre sous-traitant (RGPD, art. 28) : c'est à vous de décider. Sur la page ci-dessous, vous voyez la demande et ce que contient votre logiciel, et vous pouvez nous demander de produire la copie des données ou de les effacer, indiquer que vous répondez vous-même, ou refuser en motivant.", "For these data your shop is the controller and VRACOOP your processor (GDPR Art. 28): the decision is yours. On the page below you see the request and what your software holds, and you can ask us to produce the copy of the data or to erase them, say that you answer yourself, or refuse with reasons."},
+	"mail.shop.forward.button":   {"Voir la demande et répondre", "See the request and answer"},
+	"mail.shop.forward.due":      {"La personne doit recevoir une réponse au plus tard le %s (RGPD, art. 12.3).", "The person must be answered by %s (GDPR Art. 12(3))."},
+	"mail.shop.reminder.subject": {"[%s] Rappel : une demande RGPD attend votre réponse", "[%s] Reminder: a GDPR request is waiting for your answer"},
+	"mail.shop.reminder.intro":   {"La demande %s attend toujours votre décision ; la personne doit recevoir une réponse au plus tard le %s. Votre lien :", "Request %s is still waiting for your decision; the person must be answered by %s. Your link:"},
+	"mail.shop.done.subject":     {"[%s] Votre instruction est exécutée", "[%s] Your instruction has been carried out"},
+	"mail.shop.done.intro":       {"VRACOOP a exécuté votre instruction pour la demande %s : %s.", "VRACOOP carried out your instruction for request %s: %s."},
+	"mail.footer.shop":           {"Vous recevez cet e-mail en tant que boutique cliente de VRACOOP, responsable du traitement des données de vos clients.", "You receive this email as a client shop of VRACOOP, controller of your customers' data."},
+	"mail.forwarded.subject":     {"[%s] Votre demande a été transmise à votre boutique", "[%s] Your request was forwarded to your shop"},
+	"mail.forwarded.intro":       {"Votre demande %s concerne des données que VRACOOP conserve pour le compte d'une boutique qui utilise ses logiciels.", "Your request %s concerns data that VRACOOP keeps on behalf of a shop that uses its software."},
+	"mail.forwarded.role":        {"Pour ces données, VRACOOP n'est que le sous-traitant de la boutique, qui décide (RGPD, art. 28). Nous avons donc transmis votre demande à la boutique que vous avez indiquée : %s. Nous exécuterons ses instructions.", "For these data VRACOOP is only the processor of the shop, which decides (GDPR Art. 28). We have therefore forwarded your request to the shop you named: %s. We will carry out its instructions."},
+	"mail.forwarded.contact":     {"Pour toute question, vous pouvez contacter %s directement à l'adresse %s.", "For any question you can contact %s directly at %s."},
+	"mails.name.shop":            {"À la boutique", "To the shop"},
+	"mails.name.forwarded":       {"Transmise à la boutique", "Forwarded to the shop"},
+
 	// The development mailbox.
 	"mailbox.title":   {"Boîte d'envoi locale (mode développement)", "Local outbox (development mode)"},
 	"mailbox.intro":   {"Aucun serveur SMTP n'est configuré : les e-mails sont écrits dans %s au lieu d'être envoyés. Cette page n'existe que dans ce mode.", "No SMTP server is configured: mail is written to %s instead of being sent. This page exists only in this mode."},

@@ -23,7 +23,7 @@ type Composer struct {
 }
 
 // mailNames lists every mail template pair under templates/mail.
-var mailNames = []string{"confirm", "ack", "info", "extend", "deny", "reminder", "outcome", "package", "code"}
+var mailNames = []string{"confirm", "ack", "info", "extend", "deny", "reminder", "outcome", "package", "code", "shop", "forwarded"}
 
 // NewComposer parses the mail templates.
 func NewComposer(baseURL string) (*Composer, error) {
@@ -147,6 +147,32 @@ func (c *Composer) Reminders(q dsar.QueueItem, kind string, to []dsar.Staff) ([]
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// ShopMail renders a mail to a client shop about a processor case, in the
+// shop's language: "forward" (with the link to the shop page, tok),
+// "reminder" (with the link again) or "done" (what VRACOOP did, in what).
+func (c *Composer) ShopMail(kind string, shop dsar.Shop, r dsar.Request, cs dsar.Case, tok dsar.Token, what string) (dsar.Mail, error) {
+	lang, _ := i18n.Parse(shop.Lang)
+	subjects := map[string]string{"forward": "mail.shop.forward.subject", "reminder": "mail.shop.reminder.subject", "done": "mail.shop.done.subject"}
+	v := mailView{Lang: lang, Subject: i18n.T(lang, subjects[kind], r.Ref), Name: shop.Name, Ref: r.Ref,
+		KindList: KindList(lang, r.Kinds), Due: i18n.FormatDate(lang, cs.ShopDue), FooterKey: "mail.footer.shop", Kind: kind, Text: what}
+	if tok.Plain != "" {
+		v.Link = c.BaseURL + "/shop/" + tok.Plain
+	}
+	m, err := c.render("shop", r, v)
+	m.To = shop.PrivacyEmail
+	return m, err
+}
+
+// Forwarded renders the mail that tells the person VRACOOP acts for the
+// shop as its processor, that their request went to the shop they named,
+// and how to reach that shop.
+func (c *Composer) Forwarded(r dsar.Request, shop dsar.Shop) (dsar.Mail, error) {
+	v := c.view(r, "mail.forwarded.subject", "mail.footer.ack")
+	v.Text = shop.Name + " (" + shop.Town + ")"
+	v.Ground = shop.PrivacyEmail
+	return c.render("forwarded", r, v)
 }
 
 // PackageReady renders the mail with the link to the access package; tok

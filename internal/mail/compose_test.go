@@ -141,3 +141,28 @@ func TestOutcomeGolden(t *testing.T) {
 		}
 	})
 }
+
+func TestShopMailsGolden(t *testing.T) {
+	c, err := mail.NewComposer("https://dsar.vracoop.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shop := dsar.Shop{Name: "Vrac & Co Bayonne", Town: "Bayonne", PrivacyEmail: "contact@vracetco.example.fr"}
+	for _, lang := range []string{"fr", "en"} {
+		shop.Lang = lang
+		r := sampleRequest(lang)
+		cs := dsar.Case{ShopDue: dsar.NewDate(2026, 4, 30)}
+		for _, kind := range []string{"forward", "reminder", "done"} {
+			m, err := c.ShopMail(kind, shop, r, cs, sampleToken(dsar.TokenConfirm), "effacement dans votre logiciel")
+			if err != nil || m.To != shop.PrivacyEmail {
+				t.Fatalf("%s: %v %s", kind, err, m.To)
+			}
+			checkGolden(t, "shop_"+kind+"_"+lang+".golden", []byte(fmt.Sprintf("Subject: %s\n\n%s\n--- html ---\n%s", m.Subject, m.Text, m.HTML)))
+		}
+		m, err := c.Forwarded(r, shop)
+		if err != nil || m.To != r.Email {
+			t.Fatal(err)
+		}
+		checkGolden(t, "forwarded_"+lang+".golden", []byte(fmt.Sprintf("Subject: %s\n\n%s\n--- html ---\n%s", m.Subject, m.Text, m.HTML)))
+	}
+}

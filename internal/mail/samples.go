@@ -26,6 +26,7 @@ func (c *Composer) Samples(lang string) ([]dsar.MailSample, error) {
 		{Kind: dsar.StepKeep, Display: "FAC/2025/00042", Until: dsar.NewDate(2035, 6, 30),
 			Reason: dsar.Text{FR: "Code de commerce, art. L123-22", EN: "French Commercial Code, Art. L123-22"}, State: dsar.StepDone},
 	}}
+	shop := dsar.Shop{Name: "Vrac & Co Bayonne", Town: "Bayonne", PrivacyEmail: "contact@vracetco.example.fr", Lang: lang}
 	q := dsar.QueueItem{ID: r.ID, Ref: r.Ref, Status: dsar.StatusInProgress, Kinds: r.Kinds, Due: r.Clock.Due()}
 	staff := []dsar.Staff{{Name: "Claire Martin", Email: "claire@vracoop.fr"}}
 
@@ -53,6 +54,11 @@ func (c *Composer) Samples(lang string) ([]dsar.MailSample, error) {
 			return add("package", m, err)
 		},
 		func() error { m, err := c.Code(r, "042917"); return add("code", m, err) },
+		func() error { m, err := c.Forwarded(r, shop); return add("forwarded", m, err) },
+		func() error {
+			m, err := c.ShopMail("forward", shop, r, dsar.Case{ShopDue: r.Clock.Due()}, tok, "")
+			return add("shop", m, err)
+		},
 		func() error {
 			ms, err := c.Reminders(q, dsar.ReminderWeek, staff)
 			if err != nil {

@@ -14,6 +14,14 @@ import (
 // stores the request, its events, an audit entry per event and the mails.
 // Either all of it is stored or nothing is.
 func (db *DB) ChangeRequest(ctx context.Context, ref, actor string, now time.Time, change func(r *dsar.Request) (dsar.Change, error)) (dsar.Request, error) {
+	return db.changeRequest(ctx, ref, actor, now, change, nil)
+}
+
+// changeRequest is ChangeRequest with also, when not nil, run in the same
+// transaction after the request is stored, for the rows that go with the
+// change (a processor case).
+func (db *DB) changeRequest(ctx context.Context, ref, actor string, now time.Time, change func(r *dsar.Request) (dsar.Change, error),
+	also func(tx *sql.Tx) error) (dsar.Request, error) {
 	var r dsar.Request
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var id string
@@ -32,6 +40,11 @@ func (db *DB) ChangeRequest(ctx context.Context, ref, actor string, now time.Tim
 		}
 		if err := updateRequest(ctx, tx, r); err != nil {
 			return err
+		}
+		if also != nil {
+			if err := also(tx); err != nil {
+				return err
+			}
 		}
 		for _, ev := range ch.Events {
 			if err := insertEvent(ctx, tx, ev); err != nil {

@@ -247,7 +247,7 @@ const requestColumns = `id, ref, status, relationship, channel, lang,
 	name, email, phone, shop_name, shop_town, rectify_wrong, rectify_correct, details,
 	created_at, received_at, confirmed_at, clock_start, due_date, extended, extension_reason,
 	paused_days, paused_since, closed_at, purged_at, kinds_mask,
-	assignee_id, identity_verified_at, identity_method, denial_ground, denial_reason, outcome`
+	assignee_id, identity_verified_at, identity_method, denial_ground, denial_reason, outcome, shop_id`
 
 // updateRequestSQL sets every column but the ID, in requestColumns order.
 var updateRequestSQL = func() string {
@@ -262,7 +262,7 @@ var updateRequestSQL = func() string {
 func insertRequest(ctx context.Context, tx *sql.Tx, r *dsar.Request) error {
 	args := requestArgs(*r)
 	_, err := tx.ExecContext(ctx, `INSERT INTO requests (`+requestColumns+`)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
 	if err != nil {
 		return mapError(fmt.Errorf("insert request: %w", err))
 	}
@@ -296,7 +296,7 @@ func requestArgs(r dsar.Request) []any {
 		nullDate(r.Clock.Start), nullDate(due), r.Clock.Extended, r.ExtensionReason,
 		r.Clock.PausedDays, nullTime(r.PausedSince), nullTime(r.ClosedAt), nullTime(r.PurgedAt), dsar.KindMask(r.Kinds),
 		sql.NullInt64{Int64: r.AssigneeID, Valid: r.AssigneeID != 0}, nullTime(r.IdentityVerifiedAt), r.IdentityMethod,
-		r.DenialGround, r.DenialReason, r.Outcome}
+		r.DenialGround, r.DenialReason, r.Outcome, sql.NullInt64{Int64: r.ShopID, Valid: r.ShopID != 0}}
 }
 
 func findRequest(ctx context.Context, q querier, id string) (dsar.Request, error) {
@@ -304,13 +304,13 @@ func findRequest(ctx context.Context, q querier, id string) (dsar.Request, error
 	var created, received string
 	var confirmed, start, due, paused, closed, purged, verified sql.NullString
 	var kindsMask int // derived from request_kinds, read below
-	var assignee sql.NullInt64
+	var assignee, shop sql.NullInt64
 	err := q.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE id = ?`, id).Scan(
 		&r.ID, &r.Ref, &r.Status, &r.Relationship, &r.Channel, &r.Lang,
 		&r.Name, &r.Email, &r.Phone, &r.ShopName, &r.ShopTown, &r.RectifyWrong, &r.RectifyCorrect, &r.Details,
 		&created, &received, &confirmed, &start, &due, &r.Clock.Extended, &r.ExtensionReason,
 		&r.Clock.PausedDays, &paused, &closed, &purged, &kindsMask,
-		&assignee, &verified, &r.IdentityMethod, &r.DenialGround, &r.DenialReason, &r.Outcome)
+		&assignee, &verified, &r.IdentityMethod, &r.DenialGround, &r.DenialReason, &r.Outcome, &shop)
 	if errors.Is(err, sql.ErrNoRows) {
 		return dsar.Request{}, notFound("request")
 	} else if err != nil {
@@ -334,7 +334,7 @@ func findRequest(ctx context.Context, q querier, id string) (dsar.Request, error
 	errs = append(errs, e)
 	r.IdentityVerifiedAt, e = scanNullTime(verified)
 	errs = append(errs, e)
-	r.AssigneeID = assignee.Int64
+	r.AssigneeID, r.ShopID = assignee.Int64, shop.Int64
 	if err := errors.Join(errs...); err != nil {
 		return dsar.Request{}, fmt.Errorf("decode request %s: %w", id, err)
 	}
