@@ -48,7 +48,12 @@ CREATE TABLE case_tokens (
     expires_at TEXT NOT NULL
 ) WITHOUT ROWID;
 
+-- Where an access package goes: the person (empty), or the shop's address
+-- when the shop instructed so.
+ALTER TABLE packages ADD COLUMN recipient TEXT NOT NULL DEFAULT '';
+
 -- +goose Down
+ALTER TABLE packages DROP COLUMN recipient;
 DROP TABLE case_tokens;
 DROP TABLE shop_cases;
 ALTER TABLE requests DROP COLUMN shop_id;

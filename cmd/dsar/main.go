@@ -11,6 +11,8 @@
 //	                check the audit log's hash chain
 //	dsar register check [--lang en] [--file F]
 //	                list the register's problems; fail on errors
+//	dsar shop add|list|disable|enable
+//	                manage the client shops (add reads the Odoo API key from stdin)
 //	dsar odoo check
 //	                connect to Odoo, print its version, the uid and the models installed
 //	dsar odoo lookup --email E [--phone P] [--name N]
@@ -57,6 +59,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return userAdd(ctx, args[1:], getenv, stdin, stdout)
 		}
 		return fmt.Errorf("usage: dsar user add --email E --name N [--role agent|admin] (password on stdin)")
+	case "shop":
+		return shopCommand(ctx, args, getenv, stdin, stdout)
 	case "odoo":
 		return odooCommand(ctx, args, getenv, stdout)
 	case "register":
@@ -70,7 +74,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		return fmt.Errorf("usage: dsar audit verify")
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: dsar [serve | healthcheck | user add | audit verify | register check | odoo check | odoo lookup]\n\nConfiguration is read from DSAR_* environment variables: see README.md.")
+		fmt.Fprintln(stdout, "usage: dsar [serve | healthcheck | user add | audit verify | register check | shop add|list|disable | odoo check | odoo lookup]\n\nConfiguration is read from DSAR_* environment variables: see README.md.")
 		return nil
 	}
 	return fmt.Errorf("unknown command %q (try: dsar help)", cmd)

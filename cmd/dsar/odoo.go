@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/vracoop/dsar/internal/config"
-	"github.com/vracoop/dsar/internal/dsar"
 	"github.com/vracoop/dsar/internal/odoo"
 	"github.com/vracoop/dsar/internal/odoo/odootest"
 )
@@ -134,17 +133,4 @@ func odooLookup(ctx context.Context, clients []*odoo.Client, args []string, w io
 		return fmt.Errorf("the lookup is incomplete: %s", l.Problems[0].Message)
 	}
 	return nil
-}
-
-// odooExecutor carries out plan steps on the instance each names.
-type odooExecutor []*odoo.Client
-
-// Apply implements web.Executor.
-func (e odooExecutor) Apply(ctx context.Context, instance string, s dsar.Step) (before, after map[string]string, err error) {
-	for _, c := range e {
-		if c.Name() == instance {
-			return c.Apply(ctx, s)
-		}
-	}
-	return nil, nil, fmt.Errorf("no Odoo instance named %q is configured", instance)
 }

@@ -62,14 +62,19 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 	if err != nil {
 		return err
 	}
+	sealer, err := loadSealer(ctx, cfg, db, logger)
+	if err != nil {
+		return err
+	}
 	clients, stopOdoo, err := odooClients(cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer stopOdoo()
 	runner := &lookups.Runner{Store: db, Now: time.Now, Logger: logger,
-		Search: func(ctx context.Context, emails, phones []string, name string) dsar.Lookup {
-			return odoo.Lookup(ctx, clients, odoo.Identifiers{Emails: emails, Phones: phones, Name: name}, time.Now, odoo.DefaultParallel)
+		Search: func(ctx context.Context, r dsar.Request, emails, phones []string, name string) dsar.Lookup {
+			instances := append(append([]*odoo.Client(nil), clients...), shopClients(ctx, db, sealer, r, logger)...)
+			return odoo.Lookup(ctx, instances, odoo.Identifiers{Emails: emails, Phones: phones, Name: name}, time.Now, odoo.DefaultParallel)
 		},
 		Route: func(rel dsar.Relationship, found []string) dsar.Routing {
 			return reg.Route(register.RouteInput{Relationship: rel, Found: found})
@@ -81,7 +86,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 
 	gin.SetMode(gin.ReleaseMode)
 	srv, err := web.New(web.Options{
-		Store: db, Mails: composer, Mailbox: mailbox, Notify: worker.Notify, Logger: logger, Staff: db, Reports: db, Queue: db, Requests: db, Changer: db, Enterer: db, Plans: db, Executor: odooExecutor(clients), Instance: vracoopInstance, StaffMails: composer, Previewer: composer, Packages: db, PackageMails: composer,
+		Store: db, Mails: composer, Mailbox: mailbox, Notify: worker.Notify, Logger: logger, Staff: db, Reports: db, Queue: db, Requests: db, Changer: db, Enterer: db, Plans: db, Executor: &odooExecutor{base: clients, db: db, sealer: sealer, logger: logger}, Instance: vracoopInstance, StaffMails: composer, Previewer: composer, Packages: db, PackageMails: composer, Shops: db, ShopMails: composer, Sealer: sealer,
 		PackageDir: filepath.Join(cfg.DataDir, "packages"), PackageTTL: cfg.PackageTTL, Register: reg, HideNames: cfg.HideNames,
 		BaseURL: cfg.BaseURL, ConfirmTTL: cfg.ConfirmTTL, StatusTTL: cfg.StatusTTL, CSRFKey: csrfKey,
 		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, TrustedProxies: cfg.TrustedProxies,
@@ -113,6 +118,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 	})
 	wg.Go(func() { expireUnconfirmed(ctx, db, logger, time.Minute) })
 	wg.Go(func() { remind(ctx, db, composer, worker.Notify, logger, time.Hour) })
+	wg.Go(func() { remindShops(ctx, db, composer, worker.Notify, logger, time.Hour) })
 	wg.Go(func() { runner.Run(ctx, 5*time.Second) })
 	wg.Go(func() { purgeClosed(ctx, db, cfg.KeepClosed, logger, 24*time.Hour) })
 	wg.Go(func() { expirePackages(ctx, db, logger, time.Hour) })

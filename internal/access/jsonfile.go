@@ -44,22 +44,21 @@ const (
 	indentRecord   = "            "
 )
 
-// writeJSON writes the JSON file. The outer structure is written by hand
-// and each record encoded on its own, so that only one record is held in
-// memory at a time. Errors stick in w and are returned by its Flush.
+// jsonWriter writes the JSON file. The outer structure is written by
+// hand and each record encoded on its own, so that only one record is
+// held in memory at a time. Errors stick in w: the punctuation written by
+// hand is not checked, and the next value's write reports the failure.
+type jsonWriter struct {
+	w   *bufio.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+// writeJSON writes the JSON file.
 func writeJSON(w *bufio.Writer, c *content) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // a file, not a page: keep "<p>" readable
-	value := func(prefix string, v any) error {
-		buf.Reset()
-		enc.SetIndent(prefix, "  ")
-		if err := enc.Encode(v); err != nil {
-			return err
-		}
-		w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-		return nil
-	}
+	jw := &jsonWriter{w: w}
+	jw.enc = json.NewEncoder(&jw.buf)
+	jw.enc.SetEscapeHTML(false) // a file, not a page: keep "<p>" readable
 	r := c.in.Request
 	w.WriteString("{\n")
 	for _, kv := range [][2]string{
@@ -67,34 +66,22 @@ func writeJSON(w *bufio.Writer, c *content) error {
 		{"generated_at", rfc3339(c.in.Now)},
 	} {
 		w.WriteString(`  "` + kv[0] + `": `)
-		value("  ", kv[1])
+		jw.value("  ", kv[1])
 		w.WriteString(",\n")
 	}
 	w.WriteString(`  "subject": `)
-	value("  ", jsonSubject{Name: r.Name, Email: r.Email})
+	jw.value("  ", jsonSubject{Name: r.Name, Email: r.Email})
 	w.WriteString(",\n  \"portal\": ")
-	if err := value("  ", portalSections(c.in.Portal)); err != nil {
-		return err
-	}
+	jw.value("  ", portalSections(c.in.Portal))
 	w.WriteString(",\n  \"instances\": [")
 	for i, ig := range c.instances {
 		w.WriteString(comma(i) + "\n" + indentInstance + "{\n" + indentInstance + `  "instance": `)
-		value("", ig.Name)
+		jw.value("", ig.Name)
 		w.WriteString(",\n" + indentInstance + `  "models": [`)
 		for j := range ig.Models {
-			g := &ig.Models[j]
-			w.WriteString(comma(j) + "\n" + indentModel + "{\n" + indentModel + `  "model": `)
-			value("", g.Model)
-			w.WriteString(",\n" + indentModel + `  "records": [`)
-			k := 0
-			for f := range g.records() {
-				w.WriteString(comma(k) + "\n" + indentRecord)
-				k++
-				if err := value(indentRecord, newJSONRecord(f)); err != nil {
-					return err
-				}
+			if err := jw.model(comma(j), &ig.Models[j]); err != nil {
+				return err
 			}
-			w.WriteString("\n" + indentModel + "  ]\n" + indentModel + "}")
 		}
 		w.WriteString("\n" + indentInstance + "  ]\n" + indentInstance + "}")
 	}
@@ -103,6 +90,36 @@ func writeJSON(w *bufio.Writer, c *content) error {
 	}
 	w.WriteString("]\n}\n")
 	return nil
+}
+
+// model writes one model's object, after sep.
+func (jw *jsonWriter) model(sep string, g *modelGroup) error {
+	w := jw.w
+	w.WriteString(sep + "\n" + indentModel + "{\n" + indentModel + `  "model": `)
+	jw.value("", g.Model)
+	w.WriteString(",\n" + indentModel + `  "records": [`)
+	k := 0
+	for f := range g.records() {
+		w.WriteString(comma(k) + "\n" + indentRecord)
+		k++
+		if err := jw.value(indentRecord, newJSONRecord(f)); err != nil {
+			return err
+		}
+	}
+	w.WriteString("\n" + indentModel + "  ]\n" + indentModel + "}")
+	return nil
+}
+
+// value writes v as indented JSON whose lines after the first start with
+// prefix.
+func (jw *jsonWriter) value(prefix string, v any) error {
+	jw.buf.Reset()
+	jw.enc.SetIndent(prefix, "  ")
+	if err := jw.enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := jw.w.Write(bytes.TrimSuffix(jw.buf.Bytes(), []byte("\n")))
+	return err // sticky: once writing failed, stop encoding
 }
 
 func newJSONRecord(f *dsar.Finding) jsonRecord {

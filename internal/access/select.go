@@ -25,6 +25,12 @@ func Key(f dsar.Finding) string {
 //     however long the chain of links;
 //   - by name only, never.
 //
+// One link does not count: a contact found as a child of the company it
+// hangs on (its parent_id is that company) is another person, a colleague,
+// or an address of the company; neither it nor what hangs on it is
+// disclosed (Art. 15(4): a copy must not harm others). The person's own
+// company, found as the parent of their contact, is.
+//
 // Whatever its match, a record whose Key is in Confirmed is included.
 //
 // A finding does not say which identifier matched it, so Select reads it
@@ -77,22 +83,7 @@ func selection(in Input) []bool {
 	fs := in.Lookup.Findings
 	v := newVerifier(in)
 	state := make([]verdict, len(fs))
-
-	// Index the records that MatchPartner findings hang on.
-	targets := map[recordRef]int{}
-	for i := range fs {
-		if fs[i].Match == dsar.MatchPartner {
-			if ref, ok := viaRef(&fs[i]); ok {
-				targets[ref] = -1
-			}
-		}
-	}
-	for i := range fs {
-		if _, ok := targets[refOf(&fs[i])]; ok {
-			targets[refOf(&fs[i])] = i
-		}
-	}
-
+	targets := linkTargets(fs)
 	keep := make([]bool, len(fs))
 	var path []int
 	for i := range fs {
@@ -109,7 +100,7 @@ func selection(in Input) []bool {
 			if state[j] == visiting { // a loop of links anchors nothing
 				break
 			}
-			if fs[j].Match != dsar.MatchPartner || v.confirmed(&fs[j]) {
+			if fs[j].Match != dsar.MatchPartner || v.confirmed(&fs[j]) || childContact(&fs[j]) {
 				result = v.direct(&fs[j])
 				break
 			}
@@ -133,6 +124,35 @@ func selection(in Input) []bool {
 		keep[i] = state[i] == included
 	}
 	return keep
+}
+
+// linkTargets indexes the records that MatchPartner findings hang on: a
+// record's index, or -1 when the lookup does not hold it.
+func linkTargets(fs []dsar.Finding) map[recordRef]int {
+	targets := map[recordRef]int{}
+	for i := range fs {
+		if fs[i].Match == dsar.MatchPartner {
+			if ref, ok := viaRef(&fs[i]); ok {
+				targets[ref] = -1
+			}
+		}
+	}
+	for i := range fs {
+		if _, ok := targets[refOf(&fs[i])]; ok {
+			targets[refOf(&fs[i])] = i
+		}
+	}
+	return targets
+}
+
+// childContact reports whether a partner was found through the company
+// it belongs to: its parent_id is the partner it hangs on.
+func childContact(f *dsar.Finding) bool {
+	if f.Model != "res.partner" {
+		return false
+	}
+	ref, ok := viaRef(f)
+	return ok && ref.model == "res.partner" && f.Fields["parent_id.id"] == strconv.Itoa(ref.id)
 }
 
 // verdict is what selection knows of a finding.

@@ -108,6 +108,25 @@ func TestSelect(t *testing.T) {
 				homonym},
 			confirmed: []string{"VRACOOP/account.move/310"},
 			want:      []string{"VRACOOP/mail.message/9003", "VRACOOP/account.move/310"}},
+		{name: "contact of the person's company: a colleague",
+			findings: []dsar.Finding{
+				finding("res.partner/4", dsar.MatchEmail, "", "email", email, "child_ids", "5, 6"),
+				finding("res.partner/6", dsar.MatchPartner, "res.partner/4", "name", "Julien Morel", "parent_id", "Épicerie Durand", "parent_id.id", "4"),
+				finding("sale.order/50", dsar.MatchPartner, "res.partner/6"),
+				finding("mail.message/9004", dsar.MatchPartner, "res.partner/6")},
+			want: []string{"VRACOOP/res.partner/4"}},
+		{name: "contact of the person's company, confirmed by staff",
+			findings: []dsar.Finding{
+				finding("res.partner/4", dsar.MatchEmail, "", "email", email),
+				finding("res.partner/6", dsar.MatchPartner, "res.partner/4", "parent_id.id", "4"),
+				finding("sale.order/50", dsar.MatchPartner, "res.partner/6")},
+			confirmed: []string{"VRACOOP/res.partner/6"},
+			want:      []string{"VRACOOP/res.partner/4", "VRACOOP/res.partner/6", "VRACOOP/sale.order/50"}},
+		{name: "the person's company, parent of their contact",
+			findings: []dsar.Finding{
+				finding("res.partner/4", dsar.MatchPartner, "res.partner/5", "child_ids", "5"),
+				finding("res.partner/5", dsar.MatchEmail, "", "email", email, "parent_id.id", "4")},
+			want: []string{"VRACOOP/res.partner/4", "VRACOOP/res.partner/5"}},
 		{name: "partner via the same record in another instance",
 			findings: []dsar.Finding{
 				{Instance: "Épicerie du Port", Model: "pos.order", RecordID: 3, Match: dsar.MatchPartner, Via: "res.partner/5"},

@@ -43,6 +43,7 @@ type Config struct {
 	HideNames bool // DSAR_QUEUE_HIDE_NAMES: hide people's names in the staff queue
 
 	PackageTTL time.Duration // DSAR_PACKAGE_TTL: how long the download link of an access package lives
+	SealKey    string        // DSAR_SEAL_KEY: 32 bytes in hex or base64, seals the shops' Odoo API keys
 	KeepClosed time.Duration // DSAR_KEEP_CLOSED: how long a closed request and its proof are kept before being reduced to a minimal record
 
 	RegisterFile string // DSAR_REGISTER_FILE: a register of processing activities replacing the embedded one
@@ -108,6 +109,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	p.bool("DSAR_QUEUE_HIDE_NAMES", &c.HideNames)
 	p.str("DSAR_REGISTER_FILE", &c.RegisterFile)
 	p.duration("DSAR_KEEP_CLOSED", &c.KeepClosed)
+	p.str("DSAR_SEAL_KEY", &c.SealKey)
 	p.duration("DSAR_PACKAGE_TTL", &c.PackageTTL)
 	p.str("DSAR_ODOO_URL", &c.OdooURL)
 	p.str("DSAR_ODOO_DB", &c.OdooDB)

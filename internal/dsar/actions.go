@@ -25,6 +25,8 @@ const (
 	EventDeny     = "deny"
 	EventComplete = "complete"
 	EventEntered  = "entered" // entered by staff from an email, a letter or a call
+	EventForward  = "forward" // forwarded to a client shop
+	EventShop     = "shop"    // the shop answered
 	EventMail     = "mail"    // a mail was put in the outbox
 )
 
@@ -216,6 +218,44 @@ func (r *Request) Deny(ground, reason, actor string, now time.Time) (Event, erro
 	r.DenialGround, r.DenialReason = ground, reason
 	ev.Type = EventDeny
 	return ev, nil
+}
+
+// Forward records that the request went to a client shop, the controller:
+// VRACOOP waits for its instruction.
+func (r *Request) Forward(shopName, actor string, now time.Time) ([]Event, error) {
+	if err := r.open(); err != nil {
+		return nil, err
+	}
+	evs := r.startWork(actor, now)
+	ev, err := r.moveTo(StatusForwarded, actor, "forwarded to "+shopName, now)
+	if err != nil {
+		return nil, err
+	}
+	ev.Type = EventForward
+	return append(evs, ev), nil
+}
+
+// ShopAnswered records the shop's answer: an instruction puts the request
+// back in VRACOOP's hands; a shop that answers itself, or refuses, closes
+// VRACOOP's part.
+func (r *Request) ShopAnswered(c Case, shopName string, now time.Time) (Event, error) {
+	actor := "shop:" + shopName
+	switch c.State {
+	case CaseInstructed:
+		ev, err := r.moveTo(StatusInProgress, actor, fmt.Sprintf("%s instructed %s (%s), by %s", shopName, c.Instruction, c.DeliverTo, c.InstructedBy), now)
+		ev.Type = EventShop
+		return ev, err
+	case CaseShopHandles, CaseRefused:
+		what := "handles the request itself"
+		if c.State == CaseRefused {
+			what = "refused the request"
+		}
+		ev, err := r.moveTo(StatusCompleted, actor, fmt.Sprintf("%s %s (%s): %s", shopName, what, c.InstructedBy, c.Answer), now)
+		r.Outcome = fmt.Sprintf("%s, controller, %s: %s", shopName, what, c.Answer)
+		ev.Type = EventShop
+		return ev, err
+	}
+	return Event{}, ErrCaseAnswered
 }
 
 // Complete closes the request as answered, with what was done.

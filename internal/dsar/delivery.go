@@ -39,6 +39,7 @@ type Package struct {
 	Attempts    int // wrong codes since the last code was sent
 	Locked      bool
 	DeletedAt   *time.Time
+	Recipient   string // the address the link and codes go to when not the person's (a shop's)
 }
 
 // Errors of the download page.

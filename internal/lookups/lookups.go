@@ -21,8 +21,9 @@ type Store interface {
 	FinishLookup(ctx context.Context, requestID string, l dsar.Lookup, routing dsar.Routing, retry time.Time) error
 }
 
-// SearchFunc searches every Odoo instance for a person.
-type SearchFunc func(ctx context.Context, emails, phones []string, name string) dsar.Lookup
+// SearchFunc searches the Odoo instances a request concerns (VRACOOP's, and
+// the shop's it names when the shop allows it) for the person.
+type SearchFunc func(ctx context.Context, r dsar.Request, emails, phones []string, name string) dsar.Lookup
 
 // RouteFunc routes a request from its relationship and the lookup's
 // evidence.
@@ -72,7 +73,7 @@ func (r *Runner) run(ctx context.Context, j dsar.LookupJob) error {
 		return err
 	}
 	emails, phones, name := identifiers(req)
-	l := r.Search(ctx, emails, phones, name)
+	l := r.Search(ctx, req, emails, phones, name)
 	routing := r.Route(req.Relationship, l.Evidence())
 	backoff := r.Backoff
 	if backoff == nil {

@@ -39,7 +39,7 @@ func TestOdooOutageLeavesTheRequestWaiting(t *testing.T) {
 	}
 	reg := register.Default()
 	runner := &lookups.Runner{Store: db, Now: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Search: func(ctx context.Context, emails, phones []string, name string) dsar.Lookup {
+		Search: func(ctx context.Context, _ dsar.Request, emails, phones []string, name string) dsar.Lookup {
 			return odoo.Lookup(ctx, []*odoo.Client{client}, odoo.Identifiers{Emails: emails, Phones: phones, Name: name}, clock, 4)
 		},
 		Route: func(rel dsar.Relationship, found []string) dsar.Routing {

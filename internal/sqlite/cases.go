@@ -142,3 +142,61 @@ func isUnique(err error) bool {
 	var se sqlite3.Error
 	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
 }
+
+// ShopMailFunc renders a mail to a shop about a case.
+type ShopMailFunc func(kind string, shop dsar.Shop, r dsar.Request, c dsar.Case, tok dsar.Token, what string) (dsar.Mail, error)
+
+// RemindShops puts in the outbox a reminder to each shop that has not
+// answered a case forwarded before since, once per case, with a fresh link
+// (the first one's plain token is not kept). It returns how many it sent.
+func (db *DB) RemindShops(ctx context.Context, since, now time.Time, render ShopMailFunc) (int, error) {
+	cases, err := db.UnansweredCases(ctx, since)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, c := range cases {
+		shop, err := db.Shop(ctx, c.ShopID)
+		if err != nil {
+			return sent, err
+		}
+		r, err := db.FindRequest(ctx, c.RequestID)
+		if err != nil {
+			return sent, err
+		}
+		var exp string
+		if err := db.db.QueryRowContext(ctx, `SELECT MAX(expires_at) FROM case_tokens WHERE case_id = ?`, c.ID).Scan(&exp); err != nil {
+			return sent, err
+		}
+		expires, err := parseTime(exp)
+		if err != nil {
+			return sent, err
+		}
+		tok, err := dsar.NewToken(r.ID, "shop", expires)
+		if err != nil {
+			return sent, err
+		}
+		m, err := render("reminder", shop, r, c, tok, "")
+		if err != nil {
+			return sent, err
+		}
+		c.RemindedAt = &now
+		err = db.inTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO case_tokens (hash, case_id, expires_at) VALUES (?, ?, ?)`, tok.Hash, c.ID, exp); err != nil {
+				return mapError(err)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE shop_cases SET reminded_at = ? WHERE id = ?`, formatTime(now), c.ID); err != nil {
+				return mapError(err)
+			}
+			if err := insertMail(ctx, tx, m, now); err != nil {
+				return err
+			}
+			return insertEvent(ctx, tx, dsar.Event{RequestID: r.ID, At: now, Actor: dsar.ActorSystem, Type: dsar.EventMail, Note: "reminder to " + shop.Name})
+		})
+		if err != nil {
+			return sent, err
+		}
+		sent++
+	}
+	return sent, nil
+}

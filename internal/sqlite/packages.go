@@ -11,14 +11,14 @@ import (
 )
 
 const packageColumns = `id, request_id, path, size, sha256, created_at, created_by, expires_at, downloads,
-	code_hash, code_expires_at, code_sent_at, attempts, locked, deleted_at`
+	code_hash, code_expires_at, code_sent_at, attempts, locked, deleted_at, recipient`
 
 func scanPackage(row interface{ Scan(...any) error }) (dsar.Package, error) {
 	var p dsar.Package
 	var created, expires string
 	var codeExp, codeSent, deleted sql.NullString
 	if err := row.Scan(&p.ID, &p.RequestID, &p.Path, &p.Size, &p.SHA256, &created, &p.CreatedBy, &expires, &p.Downloads,
-		&p.CodeHash, &codeExp, &codeSent, &p.Attempts, &p.Locked, &deleted); err != nil {
+		&p.CodeHash, &codeExp, &codeSent, &p.Attempts, &p.Locked, &deleted, &p.Recipient); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return p, notFound("package")
 		}
@@ -38,8 +38,8 @@ func scanPackage(row interface{ Scan(...any) error }) (dsar.Package, error) {
 func (db *DB) ReleasePackage(ctx context.Context, p *dsar.Package, tok dsar.Token, m dsar.Mail, now time.Time) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `
-			INSERT INTO packages (request_id, path, size, sha256, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			p.RequestID, p.Path, p.Size, p.SHA256, formatTime(p.CreatedAt), p.CreatedBy, formatTime(p.ExpiresAt))
+			INSERT INTO packages (request_id, path, size, sha256, created_at, created_by, expires_at, recipient) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.RequestID, p.Path, p.Size, p.SHA256, formatTime(p.CreatedAt), p.CreatedBy, formatTime(p.ExpiresAt), p.Recipient)
 		if err != nil {
 			return mapError(fmt.Errorf("insert package: %w", err))
 		}

@@ -16,7 +16,10 @@ import (
 func (db *DB) CreateRequest(ctx context.Context, r *dsar.Request, confirm dsar.Token, render dsar.RenderMail) error {
 	ev := dsar.Event{At: r.CreatedAt, Actor: dsar.ActorPerson, Type: dsar.EventStatus, To: r.Status,
 		Note: "submitted via " + string(r.Channel)}
-	return db.inTx(ctx, func(tx *sql.Tx) error { return createRequest(ctx, tx, r, confirm, ev, render) })
+	// The intake writer stores it with the others that arrive meanwhile,
+	// in one transaction (groupcommit.go).
+	in := &intake{r: r, tok: confirm, ev: ev, render: render}
+	return db.submitIntake(ctx, in)
 }
 
 // EnterRequest stores a request that staff entered from an email, a letter

@@ -102,6 +102,9 @@ func (s *Server) handleDownloadCode(c *gin.Context) {
 		s.fail(c, err, "code mail")
 		return
 	}
+	if p.Recipient != "" {
+		m.To = p.Recipient // the code goes where the link went
+	}
 	if err := s.opt.Packages.SavePackage(c.Request.Context(), p, &m, "one-time code sent", "", now); err != nil {
 		s.fail(c, err, "save code")
 		return

@@ -17,7 +17,7 @@ var formFields = []struct {
 	max  int
 }{
 	{"name", dsar.MaxNameLen}, {"email", dsar.MaxEmailLen}, {"phone", dsar.MaxPhoneLen},
-	{"relationship", 0}, {"shop_name", dsar.MaxShopLen}, {"shop_town", dsar.MaxShopLen},
+	{"relationship", 0}, {"shop_id", 0}, {"shop_name", dsar.MaxShopLen}, {"shop_town", dsar.MaxShopLen},
 	{"kinds", 0}, {"rectify_wrong", dsar.MaxRectifyLen}, {"rectify_correct", dsar.MaxRectifyLen},
 	{"details", dsar.MaxDetailsLen},
 }
@@ -39,6 +39,7 @@ type formPage struct {
 	FormError     string            // a problem with the whole form (CSRF, rate limit...)
 	Relationships []dsar.Relationship
 	Kinds         []dsar.Kind
+	Shops         []dsar.Shop // the client shops a person may pick
 }
 
 // fieldError is one line of the error summary.
@@ -118,6 +119,7 @@ func parseSubmission(c *gin.Context, lang i18n.Lang) dsar.Submission {
 		RectifyWrong: c.PostForm("rectify_wrong"), RectifyCorrect: c.PostForm("rectify_correct"),
 		Details: c.PostForm("details"), Lang: string(lang),
 	}
+	s.ShopID, _ = strconv.ParseInt(c.PostForm("shop_id"), 10, 64)
 	for _, k := range c.PostFormArray("kinds") {
 		s.Kinds = append(s.Kinds, dsar.Kind(k))
 	}

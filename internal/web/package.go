@@ -154,6 +154,9 @@ func (s *Server) handlePackageRelease(c *gin.Context) {
 		return
 	}
 	p.CreatedAt, p.CreatedBy, p.ExpiresAt = now, me.Actor(), now.Add(s.opt.PackageTTL)
+	if shop, cs, ok := s.instructedShop(ctx, r); ok && cs.Instruction == dsar.InstructAccess && cs.DeliverTo == "shop" {
+		p.Recipient = shop.PrivacyEmail // the shop asked for the package itself
+	}
 	tok, err := dsar.NewToken(r.ID, dsar.TokenDownload, p.ExpiresAt)
 	if err != nil {
 		s.fail(c, err, "download token")
@@ -163,6 +166,9 @@ func (s *Server) handlePackageRelease(c *gin.Context) {
 	if err != nil {
 		s.fail(c, err, "package mail")
 		return
+	}
+	if p.Recipient != "" {
+		m.To = p.Recipient
 	}
 	if err := s.opt.Packages.ReleasePackage(ctx, &p, tok, m, now); err != nil {
 		os.Remove(p.Path)

@@ -17,7 +17,7 @@ func (s *Server) formPage(c *gin.Context, sub dsar.Submission) formPage {
 	b := s.base(c)
 	b.CSRF = s.csrfToken(c)
 	return formPage{base: b, Form: sub, Errors: map[string]string{},
-		Relationships: dsar.Relationships, Kinds: dsar.Kinds}
+		Relationships: dsar.Relationships, Kinds: dsar.Kinds, Shops: s.activeShops(c.Request.Context())}
 }
 
 // handleForm shows the empty request form.
@@ -56,7 +56,11 @@ func (s *Server) handleSubmit(c *gin.Context) {
 		c.HTML(http.StatusUnprocessableEntity, "form", p)
 		return
 	}
-	if problems := sub.Validate(); len(problems) > 0 {
+	problems := sub.Validate()
+	if sub.ShopID != 0 && !s.shopListed(p.Shops, sub.ShopID) {
+		problems["shop_id"] = dsar.ProblemChoice
+	}
+	if len(problems) > 0 {
 		p.Errors = problemMessages(lang, problems)
 		c.HTML(http.StatusUnprocessableEntity, "form", p)
 		return
@@ -83,6 +87,15 @@ func (s *Server) handleSubmit(c *gin.Context) {
 	s.opt.Notify()
 	s.opt.Logger.Info("Request submitted", slog.String("ref", r.Ref), slog.String("request_id", r.ID))
 	c.Redirect(http.StatusSeeOther, "/submitted?lang="+string(lang))
+}
+
+func (s *Server) shopListed(shops []dsar.Shop, id int64) bool {
+	for _, sh := range shops {
+		if sh.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // submittedPage says what happens next, the same whatever the address.

@@ -32,7 +32,7 @@ func parsePages() (*pages, error) {
 	p := &pages{sets: map[string]*template.Template{}}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
-		t, err := template.New(name).Funcs(i18n.Funcs()).Funcs(template.FuncMap{"field": field, "days": daysLabel, "tx": textIn, "key": access.Key}).
+		t, err := template.New(name).Funcs(i18n.Funcs()).Funcs(template.FuncMap{"field": field, "days": daysLabel, "tx": textIn, "key": access.Key, "list": func(v ...any) []any { return v }}).
 			ParseFS(templates.FS, "layout.html", "partials/*.html", f)
 		if err != nil {
 			return nil, fmt.Errorf("parse page %s: %w", name, err)

@@ -147,6 +147,16 @@ func (s *Server) handleRequestAction(c *gin.Context) {
 		s.fail(c, err, "request action "+name)
 		return
 	}
+	if name == "complete" {
+		r, err := s.opt.Requests.FindRequestByRef(c.Request.Context(), ref)
+		if err == nil {
+			err = s.notifyShopsDone(c.Request.Context(), r, me, now)
+		}
+		if err != nil {
+			s.fail(c, err, "tell the shop")
+			return
+		}
+	}
 	s.opt.Notify()
 	s.opt.Logger.Info("Staff action", "action", name, "ref", ref, "staff_id", me.ID)
 	c.Redirect(http.StatusSeeOther, "/staff/requests/"+ref+"?done="+name)

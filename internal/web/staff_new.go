@@ -32,7 +32,8 @@ var staffChannels = []dsar.Channel{dsar.ChannelEmail, dsar.ChannelPost, dsar.Cha
 
 func (s *Server) newRequestPage(c *gin.Context, sub dsar.Submission) newRequestPage {
 	sb := s.staffBase(c)
-	f := formPage{base: sb.base, Form: sub, Errors: map[string]string{}, Relationships: dsar.Relationships, Kinds: dsar.Kinds}
+	f := formPage{base: sb.base, Form: sub, Errors: map[string]string{}, Relationships: dsar.Relationships, Kinds: dsar.Kinds,
+		Shops: s.activeShops(c.Request.Context())}
 	return newRequestPage{staffBase: sb, F: f, Channels: staffChannels, Errors: map[string]string{},
 		ReceivedOn: dsar.DateOf(s.opt.Now()).String()}
 }

@@ -73,7 +73,13 @@ func (s *Server) buildPlan(ctx context.Context, r dsar.Request, me dsar.Staff, n
 	} else if err != nil {
 		return err
 	}
-	p := plans.Build(plans.Input{Request: r, Lookup: l, Register: s.opt.Register, Instance: s.opt.Instance, Actor: me.Actor(), Now: now})
+	instance := s.opt.Instance
+	if shop, cs, ok := s.instructedShop(ctx, r); ok && cs.Instruction == dsar.InstructErasure {
+		// VRACOOP carries out the shop's documented instruction on the
+		// shop's own instance (GDPR Art. 28(3)(a)).
+		instance = shop.Name
+	}
+	p := plans.Build(plans.Input{Request: r, Lookup: l, Register: s.opt.Register, Instance: instance, Actor: me.Actor(), Now: now})
 	return s.opt.Plans.SavePlan(ctx, &p, me.Actor(), "plan_build", fmt.Sprintf("draft with %d steps", len(p.Steps)), now)
 }
 

@@ -17,6 +17,7 @@ import (
 // Requests reads one request and what hangs on it, for its staff page.
 type Requests interface {
 	FindRequestByRef(ctx context.Context, ref string) (dsar.Request, error)
+	FindRequest(ctx context.Context, id string) (dsar.Request, error)
 	RequestEvents(ctx context.Context, id string) ([]dsar.Event, error)
 	LatestLookup(ctx context.Context, requestID string) (dsar.Lookup, error)
 	SimilarRequests(ctx context.Context, email, exceptID string, since time.Time) ([]dsar.QueueItem, error)
@@ -37,6 +38,10 @@ type requestPage struct {
 	Pending   *dsar.LookupJob // a lookup waiting to run, or to run again
 	Plan      *dsar.Plan
 	Retention map[string]register.Retention // the register's rule of each activity routed to
+
+	Cases       []caseRow // the request's processor cases
+	ShopsToPick []dsar.Shop
+	ShopID      int64 // the shop the person picked
 
 	ShowPackage bool          // the request asks for a copy of the data
 	Package     *dsar.Package // the latest package released
@@ -88,6 +93,12 @@ func groupFindings(fs []dsar.Finding) []findingGroup {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Instance < out[j].Instance })
 	return out
+}
+
+// caseRow is a processor case with its shop's name.
+type caseRow struct {
+	dsar.Case
+	Shop string
 }
 
 // rectifiable lists, in a stable order, the fields staff may rectify.
@@ -169,6 +180,21 @@ func (s *Server) renderRequest(c *gin.Context, status int, done, notice, actionE
 		if a, ok := s.opt.Register.Activity(route.Activity); ok {
 			v.Retention[route.Activity] = a.Retention
 		}
+	}
+	if r.Routing.Processor() && s.opt.Shops != nil {
+		cases, err := s.opt.Shops.Cases(ctx, r.ID)
+		if err != nil {
+			s.fail(c, err, "cases")
+			return
+		}
+		for _, cs := range cases {
+			row := caseRow{Case: cs}
+			if shop, err := s.opt.Shops.Shop(ctx, cs.ShopID); err == nil {
+				row.Shop = shop.Name
+			}
+			v.Cases = append(v.Cases, row)
+		}
+		v.ShopsToPick, v.ShopID = s.activeShops(ctx), r.ShopID
 	}
 	v.ShowPackage = dsar.HasKind(r.Kinds, dsar.KindAccess) || dsar.HasKind(r.Kinds, dsar.KindPortability)
 	if v.ShowPackage {

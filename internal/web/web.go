@@ -69,8 +69,12 @@ type Options struct {
 	Previewer    Previewer
 	Packages     Packages
 	PackageMails PackageMails
-	PackageDir   string             // where released packages are written
-	PackageTTL   time.Duration      // how long a download link lives (default 30 days)
+	PackageDir   string        // where released packages are written
+	PackageTTL   time.Duration // how long a download link lives (default 30 days)
+	Shops        Shops
+	ShopMails    ShopMails
+	Sealer       Sealer
+	ShopLinkTTL  time.Duration      // how long a shop's link to its case lives (default 60 days)
 	Instance     string             // the name of VRACOOP's own Odoo instance in lookups (default "VRACOOP")
 	Register     *register.Register // routing and the notices to people (register.Default() when nil)
 	Now          func() time.Time
@@ -115,6 +119,9 @@ func New(opt Options) (*Server, error) {
 	}
 	if opt.Register == nil {
 		opt.Register = register.Default()
+	}
+	if opt.ShopLinkTTL == 0 {
+		opt.ShopLinkTTL = 60 * 24 * time.Hour
 	}
 	if opt.PackageTTL == 0 {
 		opt.PackageTTL = 30 * 24 * time.Hour
@@ -179,6 +186,10 @@ func (s *Server) routes() (*gin.Engine, error) {
 	tokens.GET("/c/:token", s.handleConfirmPage)
 	tokens.POST("/c/:token", s.limitBody, s.handleConfirm)
 	tokens.GET("/s/:token", s.handleStatus)
+	if s.opt.Shops != nil {
+		tokens.GET("/shop/:token", s.handleShopPage)
+		tokens.POST("/shop/:token/:op", s.limitBody, s.handleShopAnswer)
+	}
 	tokens.GET("/d/:token", s.handleDownloadPage)
 	tokens.POST("/d/:token/code", s.limitBody, s.handleDownloadCode)
 	tokens.POST("/d/:token", s.limitBody, s.handleDownload)
@@ -194,6 +205,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 		staff.POST("/requests/new", s.limitBody, s.handleEnterRequest)
 		staff.GET("/requests/:ref", s.handleRequestPage)
 		staff.POST("/requests/:ref/lookup", s.limitBody, s.handleLookup)
+		staff.POST("/requests/:ref/forward", s.limitBody, s.handleForward)
 		staff.POST("/plans/:ref/:op", s.limitBody, s.handlePlan)
 		staff.GET("/package/:ref/preview.zip", s.handlePackagePreview)
 		staff.POST("/package/:ref/confirm", s.limitBody, s.handlePackageConfirm)
@@ -207,6 +219,10 @@ func (s *Server) routes() (*gin.Engine, error) {
 		admin.GET("", s.handleUsers)
 		admin.POST("", s.limitBody, s.handleUserAdd)
 		admin.POST("/:id/:action", s.limitBody, s.handleUserAction)
+		shops := staff.Group("/shops", s.requireAdmin)
+		shops.GET("", s.handleShops)
+		shops.POST("", s.limitBody, s.handleShopAdd)
+		shops.POST("/:id/:op", s.limitBody, s.handleShopActive)
 	}
 
 	if s.opt.Mailbox != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/vracoop/dsar/internal/mail"
+	"github.com/vracoop/dsar/internal/seal"
 	"github.com/vracoop/dsar/internal/sqlite"
 	"github.com/vracoop/dsar/internal/web"
 )
@@ -44,7 +45,7 @@ func newHarness(t *testing.T, tweak func(*web.Options)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := web.Options{Store: db, Mails: composer, Staff: db, Reports: db, Queue: db, Requests: db, Changer: db, Enterer: db, Plans: db, StaffMails: composer, Previewer: composer, Packages: db, PackageMails: composer, PackageDir: filepath.Join(t.TempDir(), "packages"), PasswordParams: fastHash,
+	opt := web.Options{Store: db, Mails: composer, Staff: db, Reports: db, Queue: db, Requests: db, Changer: db, Enterer: db, Plans: db, StaffMails: composer, Previewer: composer, Packages: db, PackageMails: composer, Shops: db, ShopMails: composer, Sealer: testSealer(t), PackageDir: filepath.Join(t.TempDir(), "packages"), PasswordParams: fastHash,
 		Now: h.clock, BaseURL: "http://dsar.test",
 		ConfirmTTL: 7 * 24 * time.Hour, StatusTTL: 180 * 24 * time.Hour,
 		CSRFKey: []byte("0123456789abcdef0123456789abcdef"), RateLimit: 100, RateBurst: 100}
@@ -156,4 +157,13 @@ func validForm(token string) url.Values {
 		"phone": {"06 12 34 56 78"}, "relationship": {"customer"}, "kinds": {"access", "erasure"},
 		"details": {"Client depuis 2019."}, "website": {""},
 	}
+}
+
+// testSealer seals shops' keys with a fixed test key.
+func testSealer(t *testing.T) *seal.Key {
+	k, err := seal.NewKey([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
