@@ -223,7 +223,10 @@ func (b *builder) linked(f dsar.Finding, accounting bool, until dsar.Date, reaso
 			step.Kind = dsar.StepDelete
 			step.Reason = dsar.Text{FR: "Coordonnées bancaires sans pièce comptable : supprimées.", EN: "Bank details no accounting record uses: deleted."}
 		}
-	case "account.move", "sale.order", "purchase.order":
+	case "loyalty.card":
+		step.Kind = dsar.StepDelete
+		step.Reason = dsar.Text{FR: "Carte de fidélité supprimée, avec ses points.", EN: "Loyalty card deleted, with its points."}
+	case "account.move", "sale.order", "purchase.order", "pos.order":
 		step.Kind, step.Until, step.Reason = dsar.StepKeep, until, reason
 		if until.IsZero() {
 			step.Reason = dsar.Text{FR: "Document commercial conservé : il n'est jamais modifié par le portail.", EN: "Business document kept: the portal never changes it."}
