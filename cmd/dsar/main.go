@@ -11,8 +11,9 @@
 //	                check the audit log's hash chain
 //	dsar register check [--lang en] [--file F]
 //	                list the register's problems; fail on errors
-//	dsar shop add|list|disable|enable
-//	                manage the client shops (add reads the Odoo API key from stdin)
+//	dsar shop add|list|disable|enable|apikey
+//	                manage the client shops (add reads the Odoo API key from stdin;
+//	                apikey makes a shop's OpenDSR API key and callback secret)
 //	dsar odoo check
 //	                connect to Odoo, print its version, the uid and the models installed
 //	dsar odoo lookup --email E [--phone P] [--name N]

@@ -81,12 +81,12 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 		},
 	}
 
-	worker := mail.NewWorker(db, sender, logger)
+	worker := mail.NewWorker(db, mail.Dispatch{Mail: sender}, logger)
 	worker.Backoff = mail.Backoff(cfg.MailRetryMin, cfg.MailRetryMax)
 
 	gin.SetMode(gin.ReleaseMode)
 	srv, err := web.New(web.Options{
-		Store: db, Mails: composer, Mailbox: mailbox, Notify: worker.Notify, Logger: logger, Staff: db, Reports: db, Queue: db, Requests: db, Changer: db, Enterer: db, Plans: db, Executor: &odooExecutor{base: clients, db: db, sealer: sealer, logger: logger}, Instance: vracoopInstance, StaffMails: composer, Previewer: composer, Packages: db, PackageMails: composer, Shops: db, ShopMails: composer, Sealer: sealer,
+		Store: db, Mails: composer, Mailbox: mailbox, Notify: worker.Notify, Logger: logger, Staff: db, Reports: db, Queue: db, Requests: db, Changer: db, Enterer: db, Plans: db, Executor: &odooExecutor{base: clients, db: db, sealer: sealer, logger: logger}, Instance: vracoopInstance, StaffMails: composer, Previewer: composer, Packages: db, PackageMails: composer, Shops: db, ShopMails: composer, API: db, Sealer: sealer,
 		PackageDir: filepath.Join(cfg.DataDir, "packages"), PackageTTL: cfg.PackageTTL, Register: reg, HideNames: cfg.HideNames,
 		BaseURL: cfg.BaseURL, ConfirmTTL: cfg.ConfirmTTL, StatusTTL: cfg.StatusTTL, CSRFKey: csrfKey,
 		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, TrustedProxies: cfg.TrustedProxies,
@@ -119,6 +119,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 	wg.Go(func() { expireUnconfirmed(ctx, db, logger, time.Minute) })
 	wg.Go(func() { remind(ctx, db, composer, worker.Notify, logger, time.Hour) })
 	wg.Go(func() { remindShops(ctx, db, composer, worker.Notify, logger, time.Hour) })
+	wg.Go(func() { sendCallbacks(ctx, db, sealer, worker.Notify, logger, 10*time.Second) })
 	wg.Go(func() { runner.Run(ctx, 5*time.Second) })
 	wg.Go(func() { purgeClosed(ctx, db, cfg.KeepClosed, logger, 24*time.Hour) })
 	wg.Go(func() { expirePackages(ctx, db, logger, time.Hour) })

@@ -19,6 +19,7 @@ import (
 	"github.com/vracoop/dsar/internal/dsar"
 	"github.com/vracoop/dsar/internal/mail"
 	"github.com/vracoop/dsar/internal/odoo"
+	"github.com/vracoop/dsar/internal/opendsr"
 	"github.com/vracoop/dsar/internal/seal"
 	"github.com/vracoop/dsar/internal/sqlite"
 )
@@ -175,6 +176,15 @@ func shopCommand(ctx context.Context, args []string, getenv func(string) string,
 		return db.SetShopActive(ctx, id, args[0] == "enable", "cli", time.Now())
 	case "add":
 		return shopAdd(ctx, cfg, db, args[1:], stdin, stdout)
+	case "apikey":
+		if len(args) < 2 {
+			return errors.New("usage: dsar shop apikey ID")
+		}
+		id, err := strconv.ParseInt(args[1], 10, 64)
+		if err != nil {
+			return fmt.Errorf("shop ID %q: %w", args[1], err)
+		}
+		return shopAPIKey(ctx, cfg, db, id, stdout)
 	}
 	return fmt.Errorf("unknown shop command %q", args[0])
 }
@@ -230,4 +240,62 @@ func shopAdd(ctx context.Context, cfg config.Config, db *sqlite.DB, args []strin
 	}
 	fmt.Fprintf(stdout, "Added shop #%d %s.\n", s.ID, s.Name)
 	return nil
+}
+
+// shopAPIKey makes a new OpenDSR API key and callback secret for a shop,
+// prints both once, and keeps only the key's hash and the sealed secret.
+func shopAPIKey(ctx context.Context, cfg config.Config, db *sqlite.DB, id int64, stdout io.Writer) error {
+	sealer, err := loadSealer(ctx, cfg, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return err
+	}
+	key, err := dsar.NewToken("", "api", time.Time{})
+	if err != nil {
+		return err
+	}
+	secret, err := dsar.NewToken("", "callback", time.Time{})
+	if err != nil {
+		return err
+	}
+	sealed, err := sealer.Seal(secret.Plain, callbackLabel(id))
+	if err != nil {
+		return err
+	}
+	if err := db.SetShopAPI(ctx, id, key.Hash, sealed, "cli", time.Now()); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "API key (bearer):     %s\nCallback secret:      %s\nBoth are shown once; give them to the shop through a safe channel.\n", key.Plain, secret.Plain)
+	return nil
+}
+
+func callbackLabel(id int64) string { return fmt.Sprintf("shop:%d:callback", id) }
+
+// sendCallbacks queues, every interval, the signed status callbacks of the
+// API requests whose status changed.
+func sendCallbacks(ctx context.Context, db *sqlite.DB, sealer *seal.Key, notify func(), logger *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	render := func(a dsar.APIRequest, r dsar.Request, shop dsar.Shop, status string) ([]dsar.Mail, error) {
+		if len(shop.CallbackSealed) == 0 {
+			return nil, nil
+		}
+		secret, err := sealer.Open(shop.CallbackSealed, callbackLabel(shop.ID))
+		if err != nil {
+			return nil, err
+		}
+		return opendsr.Callbacks(a, r, status, []byte(secret))
+	}
+	for {
+		n, err := db.QueueCallbacks(ctx, time.Now(), render)
+		if err != nil && ctx.Err() == nil {
+			logger.Error("Queueing OpenDSR callbacks failed", "error", err)
+		} else if n > 0 {
+			notify()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

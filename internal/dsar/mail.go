@@ -8,6 +8,7 @@ import "time"
 // is sent for a change that did not happen.
 type Mail struct {
 	ID        int64
+	Kind      string // "" or MailKindMail for a mail; MailKindWebhook for a signed HTTP callback
 	RequestID string // empty for mail about no particular request
 	To        string
 	Subject   string // carries the request's reference
@@ -16,6 +17,13 @@ type Mail struct {
 	CreatedAt time.Time
 	Attempts  int
 }
+
+// Kinds of outbox messages. A webhook's To is the URL, its Text the JSON
+// body, and its Subject the signature header's value.
+const (
+	MailKindMail    = "mail"
+	MailKindWebhook = "webhook"
+)
 
 // RenderMail renders the mail that a change to a request causes, given the
 // request and the token the mail must carry. Stores call it inside the

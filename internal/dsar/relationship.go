@@ -42,12 +42,13 @@ const (
 	ChannelEmail Channel = "email"
 	ChannelPost  Channel = "post"
 	ChannelPhone Channel = "phone"
+	ChannelAPI   Channel = "api" // submitted by a client shop through the OpenDSR API
 )
 
 // Valid reports whether c is a known channel.
 func (c Channel) Valid() bool {
 	switch c {
-	case ChannelWeb, ChannelEmail, ChannelPost, ChannelPhone:
+	case ChannelWeb, ChannelEmail, ChannelPost, ChannelPhone, ChannelAPI:
 		return true
 	}
 	return false

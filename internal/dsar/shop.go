@@ -21,7 +21,9 @@ type Shop struct {
 	// never shown again.
 	OdooURL, OdooDB, OdooLogin, OdooProtocol string
 	OdooKeySealed                            []byte
-	SearchAllowed                            bool // the lookup may search the shop's instance
+	SearchAllowed                            bool   // the lookup may search the shop's instance
+	APIKeyHash                               string // the OpenDSR API's bearer key, hashed
+	CallbackSealed                           []byte // the secret that signs status callbacks, sealed
 	Active                                   bool
 	CreatedAt                                time.Time
 }
@@ -143,4 +145,30 @@ func (c *Case) Reply(handles bool, note, by string, now time.Time) error {
 	}
 	c.Answer, c.InstructedBy, c.InstructedAt = note, by, &now
 	return nil
+}
+
+// APIRequest is a request a shop submitted through the OpenDSR API.
+type APIRequest struct {
+	SubjectRequestID string
+	ShopID           int64
+	RequestID        string
+	Type             string // access, portability, erasure
+	CallbackURLs     []string
+	ReceivedAt       time.Time
+	CancelledAt      *time.Time
+	LastStatus       string // the status last called back
+}
+
+// OpenDSRStatus maps a request's status to the API's: pending, in_progress,
+// completed, cancelled.
+func OpenDSRStatus(r Request, a APIRequest) string {
+	switch {
+	case a.CancelledAt != nil:
+		return "cancelled"
+	case r.Status.Closed():
+		return "completed"
+	case r.Status == StatusReceived || r.Status == StatusForwarded:
+		return "pending"
+	}
+	return "in_progress"
 }

@@ -41,6 +41,9 @@ func Permanent(err error) bool {
 	if errors.Is(err, ErrInvalidRecipient) {
 		return true
 	}
+	if we, ok := webhookFailure(err); ok {
+		return we.permanent
+	}
 	se, ok := sendError(err)
 	if !ok || se.IsTemp() {
 		return false
@@ -61,6 +64,9 @@ func Permanent(err error) bool {
 func concernsMessage(err error) bool {
 	if errors.Is(err, ErrInvalidRecipient) {
 		return true
+	}
+	if _, ok := webhookFailure(err); ok {
+		return true // one receiver's failure says nothing of the others
 	}
 	se, ok := sendError(err)
 	if !ok {

@@ -23,9 +23,9 @@ func insertMail(ctx context.Context, tx *sql.Tx, m dsar.Mail, now time.Time) err
 		reqID = sql.NullString{String: m.RequestID, Valid: true}
 	}
 	_, err := tx.ExecContext(ctx, `
-		INSERT INTO outbox (request_id, to_addr, subject, text_body, html_body, created_at, next_attempt_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		reqID, m.To, m.Subject, m.Text, m.HTML, formatTime(now), formatTime(now))
+		INSERT INTO outbox (request_id, to_addr, subject, text_body, html_body, created_at, next_attempt_at, kind)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		reqID, m.To, m.Subject, m.Text, m.HTML, formatTime(now), formatTime(now), orDefault(m.Kind, dsar.MailKindMail))
 	if err != nil {
 		return mapError(fmt.Errorf("insert mail: %w", err))
 	}
@@ -50,7 +50,7 @@ func purgeMail(ctx context.Context, tx *sql.Tx, requestID string, now time.Time)
 // oldest first.
 func (db *DB) DueMail(ctx context.Context, now time.Time, limit int) ([]dsar.Mail, error) {
 	rows, err := db.db.QueryContext(ctx, `
-		SELECT id, COALESCE(request_id, ''), to_addr, subject, text_body, html_body, created_at, attempts
+		SELECT id, COALESCE(request_id, ''), to_addr, subject, text_body, html_body, created_at, attempts, kind
 		FROM outbox WHERE state = ? AND next_attempt_at <= ?
 		ORDER BY next_attempt_at, id LIMIT ?`, mailPending, formatTime(now), limit)
 	if err != nil {
@@ -61,7 +61,7 @@ func (db *DB) DueMail(ctx context.Context, now time.Time, limit int) ([]dsar.Mai
 	for rows.Next() {
 		var m dsar.Mail
 		var created string
-		if err := rows.Scan(&m.ID, &m.RequestID, &m.To, &m.Subject, &m.Text, &m.HTML, &created, &m.Attempts); err != nil {
+		if err := rows.Scan(&m.ID, &m.RequestID, &m.To, &m.Subject, &m.Text, &m.HTML, &created, &m.Attempts, &m.Kind); err != nil {
 			return nil, fmt.Errorf("scan mail: %w", err)
 		}
 		if m.CreatedAt, err = parseTime(created); err != nil {

@@ -14,14 +14,15 @@ import (
 )
 
 const shopColumns = `id, name, legal_entity, town, privacy_email, lang, contract_start, contract_end,
-	odoo_url, odoo_db, odoo_login, odoo_protocol, odoo_key, search_allowed, active, created_at`
+	odoo_url, odoo_db, odoo_login, odoo_protocol, odoo_key, search_allowed, active, created_at, api_key_hash, callback_secret`
 
 func scanShop(row interface{ Scan(...any) error }) (dsar.Shop, error) {
 	var s dsar.Shop
 	var start, created string
 	var end sql.NullString
 	if err := row.Scan(&s.ID, &s.Name, &s.LegalEntity, &s.Town, &s.PrivacyEmail, &s.Lang, &start, &end,
-		&s.OdooURL, &s.OdooDB, &s.OdooLogin, &s.OdooProtocol, &s.OdooKeySealed, &s.SearchAllowed, &s.Active, &created); err != nil {
+		&s.OdooURL, &s.OdooDB, &s.OdooLogin, &s.OdooProtocol, &s.OdooKeySealed, &s.SearchAllowed, &s.Active, &created,
+		&s.APIKeyHash, &s.CallbackSealed); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return s, notFound("shop")
 		}

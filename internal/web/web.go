@@ -74,6 +74,7 @@ type Options struct {
 	Shops        Shops
 	ShopMails    ShopMails
 	Sealer       Sealer
+	API          API
 	ShopLinkTTL  time.Duration      // how long a shop's link to its case lives (default 60 days)
 	Instance     string             // the name of VRACOOP's own Odoo instance in lookups (default "VRACOOP")
 	Register     *register.Register // routing and the notices to people (register.Default() when nil)
@@ -223,6 +224,10 @@ func (s *Server) routes() (*gin.Engine, error) {
 		shops.GET("", s.handleShops)
 		shops.POST("", s.limitBody, s.handleShopAdd)
 		shops.POST("/:id/:op", s.limitBody, s.handleShopActive)
+	}
+
+	if s.opt.API != nil {
+		s.apiRoutes(e)
 	}
 
 	if s.opt.Mailbox != nil {

@@ -45,7 +45,7 @@ func newHarness(t *testing.T, tweak func(*web.Options)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := web.Options{Store: db, Mails: composer, Staff: db, Reports: db, Queue: db, Requests: db, Changer: db, Enterer: db, Plans: db, StaffMails: composer, Previewer: composer, Packages: db, PackageMails: composer, Shops: db, ShopMails: composer, Sealer: testSealer(t), PackageDir: filepath.Join(t.TempDir(), "packages"), PasswordParams: fastHash,
+	opt := web.Options{Store: db, Mails: composer, Staff: db, Reports: db, Queue: db, Requests: db, Changer: db, Enterer: db, Plans: db, StaffMails: composer, Previewer: composer, Packages: db, PackageMails: composer, Shops: db, ShopMails: composer, API: db, Sealer: testSealer(t), PackageDir: filepath.Join(t.TempDir(), "packages"), PasswordParams: fastHash,
 		Now: h.clock, BaseURL: "http://dsar.test",
 		ConfirmTTL: 7 * 24 * time.Hour, StatusTTL: 180 * 24 * time.Hour,
 		CSRFKey: []byte("0123456789abcdef0123456789abcdef"), RateLimit: 100, RateBurst: 100}

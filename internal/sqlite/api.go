@@ -1,0 +1,183 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vracoop/dsar/internal/dsar"
+)
+
+// SetShopAPI stores a shop's new API key hash and sealed callback secret.
+func (db *DB) SetShopAPI(ctx context.Context, shopID int64, keyHash string, secret []byte, actor string, now time.Time) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE shops SET api_key_hash = ?, callback_secret = ? WHERE id = ?`, keyHash, secret, shopID)
+		if err != nil {
+			return mapError(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return notFound("shop")
+		}
+		return appendAudit(ctx, tx, dsar.AuditEntry{At: now, Actor: actor, Action: "shop_api_key", Details: fmt.Sprintf("shop #%d: new API key", shopID)})
+	})
+}
+
+// ShopByAPIKey returns the active shop whose API key hashes to hash.
+func (db *DB) ShopByAPIKey(ctx context.Context, hash string) (dsar.Shop, error) {
+	if hash == "" {
+		return dsar.Shop{}, notFound("shop")
+	}
+	s, err := scanShop(db.db.QueryRowContext(ctx, `SELECT `+shopColumns+` FROM shops WHERE api_key_hash = ? AND active = 1`, hash))
+	return s, err
+}
+
+// CreateAPIRequest stores a request a shop submitted through the API: the
+// request itself, received at once (the shop, as controller, vouches for
+// the person), its routing, a case already instructed, the API record, and
+// a lookup to run. A subject_request_id the shop already used is refused.
+func (db *DB) CreateAPIRequest(ctx context.Context, a *dsar.APIRequest, r *dsar.Request, c *dsar.Case, actor string) error {
+	urls, err := json.Marshal(a.CallbackURLs)
+	if err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_requests WHERE shop_id = ? AND subject_request_id = ?`,
+			a.ShopID, a.SubjectRequestID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return dsar.Errorf(dsar.ECONFLICT, "duplicate subject_request_id")
+		}
+		ref, err := nextRef(ctx, tx, r.CreatedAt)
+		if err != nil {
+			return err
+		}
+		r.Ref = ref
+		if err := insertRequest(ctx, tx, r); err != nil {
+			return err
+		}
+		if err := setRouting(ctx, tx, r.ID, r.Routing); err != nil {
+			return err
+		}
+		if err := insertEvent(ctx, tx, dsar.Event{RequestID: r.ID, At: r.CreatedAt, Actor: actor, Type: dsar.EventShop, To: r.Status,
+			Note: fmt.Sprintf("submitted through the OpenDSR API (%s, %s)", a.Type, a.SubjectRequestID)}); err != nil {
+			return err
+		}
+		c.RequestID = r.ID
+		if _, err := tx.ExecContext(ctx, `INSERT INTO shop_cases (request_id, shop_id, state, forwarded_at, forward_due, shop_due,
+			instruction, deliver_to, instructed_by, instructed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.ID, c.ShopID, c.State, formatTime(c.ForwardedAt), c.ForwardDue.String(), c.ShopDue.String(),
+			c.Instruction, c.DeliverTo, c.InstructedBy, nullTime(c.InstructedAt)); err != nil {
+			return mapError(fmt.Errorf("insert case: %w", err))
+		}
+		a.RequestID = r.ID
+		if _, err := tx.ExecContext(ctx, `INSERT INTO api_requests (subject_request_id, shop_id, request_id, request_type, callback_urls, received_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, a.SubjectRequestID, a.ShopID, r.ID, a.Type, string(urls), formatTime(a.ReceivedAt)); err != nil {
+			return mapError(fmt.Errorf("insert api request: %w", err))
+		}
+		if err := requestLookup(ctx, tx, r.ID, actor, r.CreatedAt); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, dsar.AuditEntry{At: r.CreatedAt, Actor: actor, Action: "api_request", RequestID: r.ID,
+			Details: r.Ref + ": " + a.Type + " submitted through the API"})
+	})
+}
+
+func scanAPIRequest(row interface{ Scan(...any) error }) (dsar.APIRequest, error) {
+	var a dsar.APIRequest
+	var urls, received string
+	var cancelled sql.NullString
+	if err := row.Scan(&a.SubjectRequestID, &a.ShopID, &a.RequestID, &a.Type, &urls, &received, &cancelled, &a.LastStatus); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return a, notFound("request")
+		}
+		return a, err
+	}
+	var errs [3]error
+	errs[0] = json.Unmarshal([]byte(urls), &a.CallbackURLs)
+	a.ReceivedAt, errs[1] = parseTime(received)
+	a.CancelledAt, errs[2] = scanNullTime(cancelled)
+	return a, errors.Join(errs[:]...)
+}
+
+const apiColumns = `subject_request_id, shop_id, request_id, request_type, callback_urls, received_at, cancelled_at, last_status`
+
+// APIRequest returns a shop's API request by its subject_request_id.
+func (db *DB) APIRequest(ctx context.Context, shopID int64, subjectID string) (dsar.APIRequest, error) {
+	return scanAPIRequest(db.db.QueryRowContext(ctx, `SELECT `+apiColumns+` FROM api_requests WHERE shop_id = ? AND subject_request_id = ?`, shopID, subjectID))
+}
+
+// CancelAPIRequest cancels an API request and closes its request.
+func (db *DB) CancelAPIRequest(ctx context.Context, a dsar.APIRequest, ref, actor string, now time.Time) error {
+	_, err := db.changeRequest(ctx, ref, actor, now, func(r *dsar.Request) (dsar.Change, error) {
+		ev, err := r.Complete("cancelled by the shop through the API", actor, now)
+		return dsar.Change{Events: []dsar.Event{ev}}, err
+	}, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE api_requests SET cancelled_at = ? WHERE shop_id = ? AND subject_request_id = ?`,
+			formatTime(now), a.ShopID, a.SubjectRequestID)
+		return mapError(err)
+	})
+	return err
+}
+
+// CallbackFunc renders the signed callbacks of an API request whose status
+// changed.
+type CallbackFunc func(a dsar.APIRequest, r dsar.Request, shop dsar.Shop, status string) ([]dsar.Mail, error)
+
+// QueueCallbacks puts in the outbox, for every API request whose status
+// differs from the one last called back, the signed callbacks to its
+// URLs, and records the new status. It returns how many requests changed.
+func (db *DB) QueueCallbacks(ctx context.Context, now time.Time, render CallbackFunc) (int, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT `+apiColumns+` FROM api_requests`)
+	if err != nil {
+		return 0, err
+	}
+	var all []dsar.APIRequest
+	for rows.Next() {
+		a, err := scanAPIRequest(rows)
+		if err != nil {
+			rows.Close()
+			return 0, err
+		}
+		all = append(all, a)
+	}
+	rows.Close()
+	n := 0
+	for _, a := range all {
+		r, err := db.FindRequest(ctx, a.RequestID)
+		if err != nil {
+			return n, err
+		}
+		status := dsar.OpenDSRStatus(r, a)
+		if status == a.LastStatus {
+			continue
+		}
+		shop, err := db.Shop(ctx, a.ShopID)
+		if err != nil {
+			return n, err
+		}
+		msgs, err := render(a, r, shop, status)
+		if err != nil {
+			return n, err
+		}
+		err = db.inTx(ctx, func(tx *sql.Tx) error {
+			for _, m := range msgs {
+				if err := insertMail(ctx, tx, m, now); err != nil {
+					return err
+				}
+			}
+			_, err := tx.ExecContext(ctx, `UPDATE api_requests SET last_status = ? WHERE shop_id = ? AND subject_request_id = ?`,
+				status, a.ShopID, a.SubjectRequestID)
+			return mapError(err)
+		})
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
