@@ -92,16 +92,7 @@ func (db *DB) Cases(ctx context.Context, requestID string) ([]dsar.Case, error) 
 	if err != nil {
 		return nil, fmt.Errorf("cases: %w", err)
 	}
-	defer rows.Close()
-	var out []dsar.Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return scanCases(rows)
 }
 
 // SaveCase stores a case's new state together with the change it causes
@@ -125,16 +116,7 @@ func (db *DB) UnansweredCases(ctx context.Context, since time.Time) ([]dsar.Case
 	if err != nil {
 		return nil, fmt.Errorf("unanswered cases: %w", err)
 	}
-	defer rows.Close()
-	var out []dsar.Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return scanCases(rows)
 }
 
 // isUnique reports whether err is a violated UNIQUE constraint.
@@ -199,4 +181,17 @@ func (db *DB) RemindShops(ctx context.Context, since, now time.Time, render Shop
 		sent++
 	}
 	return sent, nil
+}
+
+func scanCases(rows *sql.Rows) ([]dsar.Case, error) {
+	defer rows.Close()
+	var out []dsar.Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }

@@ -69,6 +69,17 @@ func packageProblem(p dsar.Package, s *Server) (int, string) {
 	return 0, ""
 }
 
+// packageUnusable answers a package that expired or is locked, or fails
+// with err when it is neither.
+func (s *Server) packageUnusable(c *gin.Context, p dsar.Package, err error, what string) {
+	status, key := packageProblem(p, s)
+	if key == "" {
+		s.fail(c, err, what)
+		return
+	}
+	s.renderMessage(c, status, "download.title", key)
+}
+
 // handleDownloadCode mails a one-time code to the request's address.
 func (s *Server) handleDownloadCode(c *gin.Context) {
 	p, r, ok := s.openPackage(c)
@@ -89,12 +100,7 @@ func (s *Server) handleDownloadCode(c *gin.Context) {
 		c.HTML(http.StatusTooManyRequests, "download", v)
 		return
 	case err != nil:
-		status, key := packageProblem(p, s)
-		if key == "" {
-			s.fail(c, err, "new code")
-			return
-		}
-		s.renderMessage(c, status, "download.title", key)
+		s.packageUnusable(c, p, err, "new code")
 		return
 	}
 	m, err := s.opt.PackageMails.Code(r, code)
@@ -149,12 +155,7 @@ func (s *Server) handleDownload(c *gin.Context) {
 		c.HTML(http.StatusUnauthorized, "download", v)
 		return
 	case err != nil:
-		status, key := packageProblem(p, s)
-		if key == "" {
-			s.fail(c, err, "check code")
-			return
-		}
-		s.renderMessage(c, status, "download.title", key)
+		s.packageUnusable(c, p, err, "check code")
 		return
 	}
 	f, err := os.Open(p.Path)

@@ -35,15 +35,12 @@ func (s *Server) handlePlan(c *gin.Context) {
 		return
 	}
 	ctx, me, now := c.Request.Context(), currentStaff(c), s.opt.Now()
-	r, err := s.opt.Requests.FindRequestByRef(ctx, c.Param("ref"))
-	if dsar.ErrorCode(err) == dsar.ENOTFOUND {
-		s.renderMessage(c, http.StatusNotFound, "site.error.title", "err.not_found")
-		return
-	} else if err != nil {
-		s.fail(c, err, "find request")
+	r, ok := s.requestForStaff(c)
+	if !ok {
 		return
 	}
 	op := c.Param("op")
+	var err error
 	if op == "build" {
 		err = s.buildPlan(ctx, r, me, now)
 	} else {

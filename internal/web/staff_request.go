@@ -121,12 +121,8 @@ func (s *Server) handleRequestPage(c *gin.Context) {
 // renderRequest shows a request's page, with the outcome of an action.
 func (s *Server) renderRequest(c *gin.Context, status int, done, notice, actionErr string) {
 	ctx, lang, now := c.Request.Context(), langOf(c), s.opt.Now()
-	r, err := s.opt.Requests.FindRequestByRef(ctx, c.Param("ref"))
-	if dsar.ErrorCode(err) == dsar.ENOTFOUND {
-		s.renderMessage(c, http.StatusNotFound, "site.error.title", "err.not_found")
-		return
-	} else if err != nil {
-		s.fail(c, err, "find request")
+	r, ok := s.requestForStaff(c)
+	if !ok {
 		return
 	}
 	v := requestPage{staffBase: s.staffBase(c), R: r, Done: done, Notice: notice, Error: actionErr, Grounds: dsar.DenialGrounds,
@@ -235,12 +231,8 @@ func (s *Server) handleLookup(c *gin.Context) {
 		return
 	}
 	ctx, me, now := c.Request.Context(), currentStaff(c), s.opt.Now()
-	r, err := s.opt.Requests.FindRequestByRef(ctx, c.Param("ref"))
-	if dsar.ErrorCode(err) == dsar.ENOTFOUND {
-		s.renderMessage(c, http.StatusNotFound, "site.error.title", "err.not_found")
-		return
-	} else if err != nil {
-		s.fail(c, err, "find request")
+	r, ok := s.requestForStaff(c)
+	if !ok {
 		return
 	}
 	if r.PurgedAt != nil || r.Status == dsar.StatusAwaitingConfirmation {
