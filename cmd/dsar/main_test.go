@@ -372,3 +372,46 @@ func TestLookupAfterConfirmation(t *testing.T) {
 		t.Fatalf("no complete lookup after confirmation: %d findings, %v", len(l.Findings), err)
 	}
 }
+
+// TestDemoShops: in demo mode two client shops run their own Odoo test
+// servers; a loyalty customer who picks her shop is searched there too.
+func TestDemoShops(t *testing.T) {
+	env := baseEnv(t, nil)
+	svc := startService(t, env)
+	p := newPerson(t)
+	page := p.get(svc.url + "/?lang=fr")
+	m := regexp.MustCompile(`<option value="(\d+)"[^>]*>Vrac &amp; Co Bayonne`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("the demo shops are not on the form")
+	}
+	done := p.post(svc.url+"/", url.Values{"csrf_token": {csrf(t, page)}, "name": {"Camille Durand"}, "email": {"camille.durand@exemple.fr"},
+		"relationship": {"loyalty"}, "shop_id": {m[1]}, "kinds": {"access"}})
+	if !strings.Contains(done, "Vérifiez votre boîte e-mail") {
+		t.Fatalf("submit:\n%s", done)
+	}
+	link := waitMailFile(t, filepath.Join(env["DSAR_DATA_DIR"], "mail"), "/c/")
+	confirm := p.get(svc.url + link)
+	ref := refRe.FindString(p.post(svc.url+link, url.Values{"csrf_token": {csrf(t, confirm)}}))
+	db, err := sqlite.Open(context.Background(), filepath.Join(env["DSAR_DATA_DIR"], "dsar.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r, err := db.FindRequestByRef(context.Background(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		l, err := db.LatestLookup(context.Background(), r.ID)
+		if err != nil {
+			continue
+		}
+		for _, f := range l.Findings {
+			if f.Instance == "Vrac & Co Bayonne" && f.Model == "loyalty.card" {
+				return
+			}
+		}
+		t.Fatalf("the shop's instance was not searched: %+v", l.Problems)
+	}
+	t.Fatal("no lookup")
+}

@@ -14,13 +14,54 @@ import (
 	"time"
 
 	"github.com/vracoop/dsar/internal/config"
+	"github.com/vracoop/dsar/internal/dsar"
 	"github.com/vracoop/dsar/internal/odoo"
 	"github.com/vracoop/dsar/internal/odoo/odootest"
+	"github.com/vracoop/dsar/internal/seal"
+	"github.com/vracoop/dsar/internal/sqlite"
 )
 
 // vracoopInstance is the name staff see for VRACOOP's own Odoo; plans act
 // as controller on its findings only.
 const vracoopInstance = "VRACOOP"
+
+// demoShops are the client shops of the demo mode, each with its own Odoo
+// test server.
+var demoShops = []struct{ name, db, town, email, manager string }{
+	{odootest.ShopVracEtCo, "vracetco", "Bayonne", "mathieu.larralde@example.fr", "Mathieu Larralde"},
+	{odootest.ShopLaCagette, "lacagette", "Biarritz", "julien.etcheverry@example.fr", "Julien Etcheverry"},
+}
+
+// startDemoShops runs the demo shops' Odoo test servers and registers the
+// shops (or points them at the new servers), their search allowed.
+func startDemoShops(ctx context.Context, cfg config.Config, db *sqlite.DB, sealer *seal.Key, logger *slog.Logger) (stop func(), err error) {
+	var servers []*http.Server
+	stop = func() {
+		for _, s := range servers {
+			s.Close()
+		}
+	}
+	for _, d := range demoShops {
+		ln, err := net.Listen("tcp", cfg.OdooDemoAddr)
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		srv := &http.Server{Handler: odootest.New(odootest.Options{Version: 17, DB: d.db, Data: odootest.DemoShop(d.name)}).Handler(),
+			ReadHeaderTimeout: 5 * time.Second}
+		servers = append(servers, srv)
+		go srv.Serve(ln)
+		s := dsar.Shop{Name: d.name, LegalEntity: d.name + " SARL", Town: d.town, PrivacyEmail: d.email, Lang: "fr",
+			ContractStart: dsar.NewDate(2023, 1, 1), OdooURL: "http://" + ln.Addr().String(), OdooDB: d.db,
+			OdooLogin: odootest.DefaultLogin, OdooProtocol: odoo.ProtocolXMLRPC, SearchAllowed: true, CreatedAt: time.Now()}
+		if err := db.EnsureShop(ctx, &s, odootest.DefaultAPIKey, sealer.Seal, "demo"); err != nil {
+			stop()
+			return nil, err
+		}
+	}
+	logger.Warn("Demo mode: two client shops with their own Odoo test servers", "shops", []string{demoShops[0].name, demoShops[1].name})
+	return stop, nil
+}
 
 // odooClients returns the clients of the Odoo instances to search. With no
 // Odoo configured it starts the Odoo test server with demo data on

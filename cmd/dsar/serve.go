@@ -71,6 +71,13 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 		return err
 	}
 	defer stopOdoo()
+	if cfg.OdooDemo() {
+		stopShops, err := startDemoShops(ctx, cfg, db, sealer, logger)
+		if err != nil {
+			return fmt.Errorf("demo shops: %w", err)
+		}
+		defer stopShops()
+	}
 	runner := &lookups.Runner{Store: db, Now: time.Now, Logger: logger,
 		Search: func(ctx context.Context, r dsar.Request, emails, phones []string, name string) dsar.Lookup {
 			instances := append(append([]*odoo.Client(nil), clients...), shopClients(ctx, db, sealer, r, logger)...)

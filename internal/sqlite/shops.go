@@ -117,3 +117,24 @@ func (db *DB) SetShopActive(ctx context.Context, id int64, active bool, actor st
 		return appendAudit(ctx, tx, dsar.AuditEntry{At: now, Actor: actor, Action: action, Details: fmt.Sprintf("shop #%d", id)})
 	})
 }
+
+// EnsureShop creates the shop named s.Name, or, when it exists, points it
+// at s's Odoo instance with a newly sealed key. The demo mode uses it at
+// each start, since its Odoo test servers listen on new ports.
+func (db *DB) EnsureShop(ctx context.Context, s *dsar.Shop, apiKey string, seal func(plain, label string) ([]byte, error), actor string) error {
+	var id int64
+	err := db.db.QueryRowContext(ctx, `SELECT id FROM shops WHERE name = ?`, s.Name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return db.CreateShop(ctx, s, apiKey, seal, actor)
+	} else if err != nil {
+		return err
+	}
+	sealed, err := seal(apiKey, ShopKeyLabel(id))
+	if err != nil {
+		return err
+	}
+	s.ID = id
+	_, err = db.db.ExecContext(ctx, `UPDATE shops SET odoo_url = ?, odoo_db = ?, odoo_login = ?, odoo_protocol = ?, odoo_key = ? WHERE id = ?`,
+		s.OdooURL, s.OdooDB, s.OdooLogin, orDefault(s.OdooProtocol, "xmlrpc"), sealed, id)
+	return mapError(err)
+}
