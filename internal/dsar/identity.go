@@ -29,14 +29,14 @@ func NormalizePhone(s string) string {
 	}
 	d := digits.String()
 	switch {
-	case len(d) < 6:
-		return ""
 	case plus:
-		return "+" + d
 	case strings.HasPrefix(d, "00"):
-		return "+" + d[2:]
+		d = d[2:]
 	case strings.HasPrefix(d, "0") && len(d) == 10:
-		return "+33" + d[1:]
+		d = "33" + d[1:]
+	}
+	if len(d) < 6 {
+		return ""
 	}
 	return "+" + d
 }

@@ -84,6 +84,9 @@ func classifyFault(code int, s string) (kind error, msg string) {
 		msg = lastLine(s)
 	}
 	switch {
+	case code == 0 && msg == "":
+		// Not an answer Odoo gives: something between us broke it.
+		return ErrUnavailable, "empty fault: the answer is not Odoo's"
 	case code == 3 && strings.Contains(s, "Too many login failures"):
 		return ErrLoginCooldown, msg
 	case code == 3:

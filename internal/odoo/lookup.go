@@ -422,12 +422,30 @@ func or(leaves []any) []any {
 	}
 	for _, l := range leaves {
 		if isDomain(l) {
-			out = append(out, l.([]any)...) // a whole domain in prefix notation
+			out = append(out, prefixed(l.([]any))...) // a whole domain in prefix notation
 			continue
 		}
 		out = append(out, l)
 	}
 	return out
+}
+
+// prefixed writes out the implicit AND of a domain of leaves ([A, B]
+// means A & B), so that it stays one term once spliced into another.
+func prefixed(d []any) []any {
+	if len(d) < 2 {
+		return d
+	}
+	for _, t := range d {
+		if _, ok := t.([]any); !ok {
+			return d // already in prefix notation
+		}
+	}
+	out := make([]any, 0, 2*len(d)-1)
+	for range len(d) - 1 {
+		out = append(out, "&")
+	}
+	return append(out, d...)
 }
 
 // isDomain tells a domain (a list of terms, or an operator and its terms)

@@ -1,7 +1,9 @@
 package odoo
 
 import (
+	"bytes"
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -42,6 +44,9 @@ func (t *xmlrpcTransport) call(ctx context.Context, service, method string, args
 	}
 	if resp.StatusCode != http.StatusOK {
 		return &Error{Kind: ErrUnavailable, Code: resp.StatusCode, Message: resp.Status}
+	}
+	if err := checkNesting(body, maxNesting); err != nil {
+		return &Error{Kind: ErrUnavailable, Err: err}
 	}
 	r := xmlrpc.Response(body)
 	if err := r.Err(); err != nil {
@@ -106,6 +111,34 @@ func (t *xmlrpcTransport) execute(ctx context.Context, model, method string, ids
 		t.mu.Unlock()
 	}
 	return out, err
+}
+
+// maxNesting bounds how deep an answer's elements nest. kolo decodes
+// recursively: an answer nested a million levels deep would overflow the
+// stack and kill the process, whoever sent it. Real answers stay under 20.
+const maxNesting = 256
+
+// checkNesting refuses an XML document nested deeper than max, in one
+// streaming pass that keeps nothing but a counter.
+func checkNesting(body []byte, max int) error {
+	d := xml.NewDecoder(bytes.NewReader(body))
+	depth := 0
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("malformed answer: %w", err)
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			if depth++; depth > max {
+				return fmt.Errorf("answer nested more than %d levels deep: refused", max)
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
 }
 
 // toWire prepares a value for XML-RPC: Odoo never takes <nil/>, and kolo
