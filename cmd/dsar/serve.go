@@ -89,6 +89,15 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 	}
 
 	worker := mail.NewWorker(db, mail.Dispatch{Mail: sender}, logger)
+	journal, accepted, err := mail.OpenSentJournal(filepath.Join(cfg.DataDir, "outbox-sent.journal"))
+	if err != nil {
+		return err
+	}
+	defer journal.Close()
+	worker.Journal = journal
+	if err := worker.Replay(ctx, accepted); err != nil {
+		return err
+	}
 	worker.Backoff = mail.Backoff(cfg.MailRetryMin, cfg.MailRetryMax)
 
 	gin.SetMode(gin.ReleaseMode)

@@ -38,8 +38,29 @@ type Worker struct {
 	Backoff func(attempts int) time.Duration // delay after attempts failed attempts; DefaultBackoff when nil
 	Poll    time.Duration                    // upper bound on the sleep between passes (default 30s)
 	Batch   int                              // mails read from the outbox at a time (default 50)
+	// Journal, when set, records each acceptance on disk before the
+	// database is told (see SentJournal); Replay must run before Run.
+	Journal *SentJournal
 
-	wake chan struct{}
+	wake     chan struct{}
+	unmarked int // journal entries not yet marked in the database
+}
+
+// Replay marks sent, in the database, the messages the journal says a
+// server accepted before the last stop, then empties the journal.
+func (w *Worker) Replay(ctx context.Context, ids []int64) error {
+	for _, id := range ids {
+		if err := w.Outbox.MarkMailSent(ctx, id, w.now()); err != nil {
+			return fmt.Errorf("replay sent journal: %w", err)
+		}
+	}
+	if len(ids) > 0 {
+		w.logger().Warn("Mails the server accepted before a stop were marked sent from the journal", "count", len(ids))
+	}
+	if w.Journal != nil {
+		return w.Journal.Reset()
+	}
+	return nil
 }
 
 // NewWorker returns a worker with the default settings. Use it rather than a
@@ -72,6 +93,12 @@ func (w *Worker) Run(ctx context.Context) error {
 	for {
 		if _, err := w.Flush(ctx); err != nil && ctx.Err() == nil {
 			w.logger().Error("Mail outbox pass failed", "error", err)
+		}
+		if w.Journal != nil && w.unmarked == 0 {
+			// Everything the journal says is in the database too.
+			if err := w.Journal.Reset(); err != nil {
+				w.logger().Error("Sent journal not emptied", "error", err)
+			}
 		}
 		timer := time.NewTimer(w.wait(ctx))
 		select {
@@ -156,10 +183,20 @@ func (w *Worker) deliver(ctx context.Context, m dsar.Mail) (sent, stop bool, err
 	record := context.WithoutCancel(ctx)
 	switch {
 	case sendErr == nil:
+		if w.Journal != nil {
+			if err := w.Journal.Record(m.ID); err != nil {
+				log.Error("Sent journal not written; a crash now would send the mail again", "error", err)
+			} else {
+				w.unmarked++
+			}
+		}
 		if err := w.Outbox.MarkMailSent(record, m.ID, w.now()); err != nil {
 			// The mail went out but will be sent again: say so.
 			log.Error("Mail sent but not recorded; it will be sent again", "error", err)
 			return true, true, fmt.Errorf("mark mail %d sent: %w", m.ID, err)
+		}
+		if w.Journal != nil && w.unmarked > 0 {
+			w.unmarked--
 		}
 		log.Info("Mail sent", "attempts", attempts)
 		return true, false, nil

@@ -1,0 +1,70 @@
+package mail
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// SentJournal records which outbox messages a server accepted, durably,
+// the moment it accepted them, before the database is told. Marking a
+// message sent in SQLite may wait for the write lock behind a burst of
+// requests; a crash in that wait would send the message again at restart.
+// The journal is an append-only file with an fsync per line: the window
+// shrinks to that fsync, and at start the worker replays it into the
+// database before it sends anything.
+type SentJournal struct {
+	mu   sync.Mutex
+	f    *os.File
+	path string
+}
+
+// OpenSentJournal opens (creating) the journal at path and returns the
+// message IDs it holds, which the caller must mark sent before sending.
+func OpenSentJournal(path string) (*SentJournal, []int64, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open sent journal: %w", err)
+	}
+	var ids []int64
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		// A torn last line (a crash mid-write) does not parse: that
+		// message was not recorded, and it is the database's word that
+		// counts for it.
+		if id, err := strconv.ParseInt(strings.TrimSpace(sc.Text()), 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("read sent journal: %w", err)
+	}
+	return &SentJournal{f: f, path: path}, ids, nil
+}
+
+// Record appends id and syncs it to disk.
+func (j *SentJournal) Record(id int64) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if _, err := j.f.WriteString(strconv.FormatInt(id, 10) + "\n"); err != nil {
+		return err
+	}
+	return j.f.Sync()
+}
+
+// Reset empties the journal once the database holds everything it says.
+func (j *SentJournal) Reset() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if err := j.f.Truncate(0); err != nil {
+		return err
+	}
+	return j.f.Sync()
+}
+
+// Close closes the file.
+func (j *SentJournal) Close() error { return j.f.Close() }

@@ -1,0 +1,72 @@
+package mail_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/vracoop/dsar/internal/dsar"
+	"github.com/vracoop/dsar/internal/mail"
+	"github.com/vracoop/dsar/internal/mail/smtptest"
+)
+
+// TestJournalPreventsResendAfterCrash: the server accepted a mail, the
+// journal recorded it, and the process died before the database was told.
+// At restart the journal marks it sent: it is not sent again.
+func TestJournalPreventsResendAfterCrash(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	accepted, err := db.EnqueueMail(ctx, dsar.Mail{To: "a@example.fr", Subject: "[DSAR-2026-000001] a", Text: "t", HTML: "h"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := db.EnqueueMail(ctx, dsar.Mail{To: "b@example.fr", Subject: "[DSAR-2026-000002] b", Text: "t", HTML: "h"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "sent.journal")
+	j, _, err := mail.OpenSentJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Record(accepted); err != nil {
+		t.Fatal(err)
+	}
+	// A torn last line from a crash mid-write is ignored.
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("12")
+	f.Close()
+	j.Close()
+
+	j, ids, err := mail.OpenSentJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if len(ids) != 2 || ids[0] != accepted {
+		t.Fatalf("journal replay: %v", ids)
+	}
+	srv := smtptest.Start(t)
+	w := mail.NewWorker(db, newSMTPSender(t, srv), nil)
+	w.Now = func() time.Time { return now }
+	w.Journal = j
+	if err := w.Replay(ctx, []int64{accepted}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	msgs := srv.Wait(t, 1, 5*time.Second)
+	if len(msgs) != 1 || msgs[0].To[0] != "b@example.fr" {
+		t.Errorf("sent %d: %+v (the accepted mail was sent again?)", len(msgs), msgs)
+	}
+	if state, _, _, _ := db.MailState(ctx, pending); state != "sent" {
+		t.Errorf("pending mail state: %s", state)
+	}
+	if info, _ := os.Stat(path); info.Size() == 0 {
+		t.Errorf("the journal lost the mail just sent before the database was told")
+	}
+}
