@@ -102,7 +102,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 
 	gin.SetMode(gin.ReleaseMode)
 	srv, err := web.New(web.Options{
-		Store: db, Mails: composer, Mailbox: mailbox, Notify: worker.Notify, Logger: logger, Staff: db, Reports: db, Queue: db, Requests: db, Changer: db, Enterer: db, Plans: db, Executor: &odooExecutor{base: clients, db: db, sealer: sealer, logger: logger}, Instance: vracoopInstance, StaffMails: composer, Previewer: composer, Packages: db, PackageMails: composer, Shops: db, ShopMails: composer, API: db, Sealer: sealer,
+		Store: db, Mails: composer, Mailbox: mailbox, Notify: worker.Notify, Logger: logger, Staff: db, Reports: db, Queue: db, Requests: db, Changer: db, Enterer: db, Plans: db, Executor: &odooExecutor{base: clients, db: db, sealer: sealer, logger: logger}, Instance: vracoopInstance, StaffMails: composer, Previewer: composer, Packages: db, PackageMails: composer, Shops: db, ShopMails: composer, API: db, ForwardDays: cfg.ForwardDays, Sealer: sealer,
 		PackageDir: filepath.Join(cfg.DataDir, "packages"), PackageTTL: cfg.PackageTTL, Register: reg, HideNames: cfg.HideNames,
 		BaseURL: cfg.BaseURL, ConfirmTTL: cfg.ConfirmTTL, StatusTTL: cfg.StatusTTL, CSRFKey: csrfKey,
 		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, TrustedProxies: cfg.TrustedProxies,

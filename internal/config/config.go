@@ -42,9 +42,10 @@ type Config struct {
 
 	HideNames bool // DSAR_QUEUE_HIDE_NAMES: hide people's names in the staff queue
 
-	PackageTTL time.Duration // DSAR_PACKAGE_TTL: how long the download link of an access package lives
-	SealKey    string        // DSAR_SEAL_KEY: 32 bytes in hex or base64, seals the shops' Odoo API keys
-	KeepClosed time.Duration // DSAR_KEEP_CLOSED: how long a closed request and its proof are kept before being reduced to a minimal record
+	PackageTTL  time.Duration // DSAR_PACKAGE_TTL: how long the download link of an access package lives
+	ForwardDays int           // DSAR_FORWARD_DAYS: working days VRACOOP has to forward a processor request to its shop
+	SealKey     string        // DSAR_SEAL_KEY: 32 bytes in hex or base64, seals the shops' Odoo API keys
+	KeepClosed  time.Duration // DSAR_KEEP_CLOSED: how long a closed request and its proof are kept before being reduced to a minimal record
 
 	RegisterFile string // DSAR_REGISTER_FILE: a register of processing activities replacing the embedded one
 
@@ -79,6 +80,7 @@ func Defaults() Config {
 		OdooDemoAddr: "127.0.0.1:0",
 		KeepClosed:   5 * 365 * 24 * time.Hour,
 		PackageTTL:   30 * 24 * time.Hour,
+		ForwardDays:  2,
 	}
 }
 
@@ -110,6 +112,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	p.str("DSAR_REGISTER_FILE", &c.RegisterFile)
 	p.duration("DSAR_KEEP_CLOSED", &c.KeepClosed)
 	p.str("DSAR_SEAL_KEY", &c.SealKey)
+	p.int("DSAR_FORWARD_DAYS", &c.ForwardDays)
 	p.duration("DSAR_PACKAGE_TTL", &c.PackageTTL)
 	p.str("DSAR_ODOO_URL", &c.OdooURL)
 	p.str("DSAR_ODOO_DB", &c.OdooDB)
@@ -183,6 +186,9 @@ func (c Config) Validate() error {
 		if c.OdooPassword == "" || (c.OdooProtocol == "xmlrpc" && (c.OdooDB == "" || c.OdooLogin == "")) {
 			bad("DSAR_ODOO_URL is set: DSAR_ODOO_PASSWORD, and for xmlrpc DSAR_ODOO_DB and DSAR_ODOO_LOGIN, are required")
 		}
+	}
+	if c.ForwardDays < 1 || c.ForwardDays > 30 {
+		bad("DSAR_FORWARD_DAYS must be between 1 and 30, got %d", c.ForwardDays)
 	}
 	if c.PackageTTL < time.Hour {
 		bad("DSAR_PACKAGE_TTL must be at least 1h, got %s", c.PackageTTL)

@@ -14,10 +14,6 @@ import (
 	"github.com/vracoop/dsar/internal/i18n"
 )
 
-// forwardDays is VRACOOP's contractual delay to forward a request to the
-// shop, in working days.
-const forwardDays = 2
-
 // handleForward sends a processor request to a client shop: one case per
 // shop, with its link, a mail to the shop and a mail to the person.
 func (s *Server) handleForward(c *gin.Context) {
@@ -38,7 +34,7 @@ func (s *Server) handleForward(c *gin.Context) {
 		return
 	}
 	cs := dsar.Case{ShopID: shop.ID, State: dsar.CaseForwarded, ForwardedAt: now,
-		ForwardDue: dsar.AddWorkingDays(r.Clock.Start, forwardDays), ShopDue: r.Clock.Due()}
+		ForwardDue: dsar.AddWorkingDays(r.Clock.Start, s.opt.ForwardDays), ShopDue: r.Clock.Due()}
 	tok, err := dsar.NewToken(r.ID, "shop", now.Add(s.opt.ShopLinkTTL))
 	if err != nil {
 		s.fail(c, err, "shop token")

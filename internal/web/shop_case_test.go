@@ -169,6 +169,11 @@ func TestShopLoop(t *testing.T) {
 		t.Errorf("the shop is not told it is done: %+v", toShop)
 	}
 	cases, _ := h.db.Cases(ctx, r.ID)
+	// Received Thursday 26 November 2026: two working days later is
+	// Monday 30 November.
+	if len(cases) != 1 || cases[0].ForwardDue != dsar.NewDate(2026, 11, 30) {
+		t.Errorf("forward due: %+v", cases)
+	}
 	if len(cases) != 1 || cases[0].State != dsar.CaseDone || cases[0].InstructedBy != "Mathieu Larralde" {
 		t.Errorf("case: %+v", cases)
 	}

@@ -75,6 +75,7 @@ type Options struct {
 	ShopMails    ShopMails
 	Sealer       Sealer
 	API          API
+	ForwardDays  int                // VRACOOP's contractual delay to forward a request to its shop, in working days (default 2)
 	ShopLinkTTL  time.Duration      // how long a shop's link to its case lives (default 60 days)
 	Instance     string             // the name of VRACOOP's own Odoo instance in lookups (default "VRACOOP")
 	Register     *register.Register // routing and the notices to people (register.Default() when nil)
@@ -120,6 +121,9 @@ func New(opt Options) (*Server, error) {
 	}
 	if opt.Register == nil {
 		opt.Register = register.Default()
+	}
+	if opt.ForwardDays == 0 {
+		opt.ForwardDays = 2
 	}
 	if opt.ShopLinkTTL == 0 {
 		opt.ShopLinkTTL = 60 * 24 * time.Hour
