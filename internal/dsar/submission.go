@@ -175,5 +175,5 @@ func ValidPhone(v string) bool {
 			return false
 		}
 	}
-	return digits >= 6 && digits <= 15
+	return digits >= 6 && digits <= 15 && NormalizePhone(v) != ""
 }
