@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
+	"time"
 
 	"github.com/mattn/go-sqlite3"
 	"github.com/pressly/goose/v3"
@@ -30,10 +32,16 @@ type DB struct {
 // foreign keys, a busy timeout, immediate write transactions (so that two
 // writers queue instead of failing on upgrade), and a full sync so that an
 // acknowledged request survives a power cut.
-func DSN(path string) string {
+func DSN(path string) string { return dsn(path, defaultBusyTimeout) }
+
+// defaultBusyTimeout is how long a connection waits for a lock before the
+// database answers "busy".
+const defaultBusyTimeout = 10 * time.Second
+
+func dsn(path string, busy time.Duration) string {
 	q := url.Values{}
 	q.Set("_foreign_keys", "on")
-	q.Set("_busy_timeout", "10000")
+	q.Set("_busy_timeout", strconv.FormatInt(busy.Milliseconds(), 10))
 	q.Set("_journal_mode", "WAL")
 	q.Set("_synchronous", "FULL")
 	q.Set("_txlock", "immediate")
@@ -43,12 +51,18 @@ func DSN(path string) string {
 // Open opens (creating if needed) the database file at path and applies
 // every pending migration.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return OpenWithBusyTimeout(ctx, path, defaultBusyTimeout)
+}
+
+// OpenWithBusyTimeout is Open with how long a write waits for a lock held
+// elsewhere before it fails as unavailable.
+func OpenWithBusyTimeout(ctx context.Context, path string, busy time.Duration) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 	}
-	sqldb, err := sql.Open("sqlite3", DSN(path))
+	sqldb, err := sql.Open("sqlite3", dsn(path, busy))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
