@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"strconv"
@@ -68,3 +69,20 @@ func (j *SentJournal) Reset() error {
 
 // Close closes the file.
 func (j *SentJournal) Close() error { return j.f.Close() }
+
+// acceptedKey carries, in a Send's context, what to do the moment the
+// server has accepted the message.
+type acceptedKey struct{}
+
+// withAccepted returns ctx carrying f, which a sender calls once the server
+// has accepted the message, before anything else can fail or crash.
+func withAccepted(ctx context.Context, f func()) context.Context {
+	return context.WithValue(ctx, acceptedKey{}, f)
+}
+
+// accepted calls the function ctx carries, if any.
+func accepted(ctx context.Context) {
+	if f, ok := ctx.Value(acceptedKey{}).(func()); ok {
+		f()
+	}
+}

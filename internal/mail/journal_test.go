@@ -70,3 +70,46 @@ func TestJournalPreventsResendAfterCrash(t *testing.T) {
 		t.Errorf("the journal lost the mail just sent before the database was told")
 	}
 }
+
+// TestJournalBeforeQuit: the acceptance is in the journal the moment the
+// server gives it, before the QUIT that ends the session, so that a crash
+// during the goodbye does not send the mail again.
+func TestJournalBeforeQuit(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	if _, err := db.EnqueueMail(ctx, dsar.Mail{To: "a@example.fr", Subject: "[DSAR-2026-000001] a", Text: "t", HTML: "h"}, now); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "sent.journal")
+	j, _, err := mail.OpenSentJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	srv := smtptest.Start(t)
+	sizes := make(chan int64, 10)
+	srv.OnLogout(func() {
+		info, err := os.Stat(path)
+		if err != nil {
+			sizes <- -1
+			return
+		}
+		sizes <- info.Size()
+	})
+	w := mail.NewWorker(db, newSMTPSender(t, srv), nil)
+	w.Now = func() time.Time { return now }
+	w.Journal = j
+	if _, err := w.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv.Wait(t, 1, 5*time.Second)
+	select {
+	case size := <-sizes:
+		if size <= 0 {
+			t.Errorf("journal size when the client said goodbye: %d; the acceptance was not journaled before QUIT", size)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the client never ended its session")
+	}
+}

@@ -44,6 +44,10 @@ func Permanent(err error) bool {
 	if we, ok := webhookFailure(err); ok {
 		return we.permanent
 	}
+	if st, ok := stepError(err); ok {
+		code := st.Code()
+		return st.Step != StepMail && code >= 500 && code <= 599
+	}
 	se, ok := sendError(err)
 	if !ok || se.IsTemp() {
 		return false
@@ -68,6 +72,10 @@ func concernsMessage(err error) bool {
 	if _, ok := webhookFailure(err); ok {
 		return true // one receiver's failure says nothing of the others
 	}
+	if st, ok := stepError(err); ok {
+		code := st.Code()
+		return st.Step != StepMail && code >= 400 && code <= 599 && code != 421
+	}
 	se, ok := sendError(err)
 	if !ok {
 		return false
@@ -78,6 +86,15 @@ func concernsMessage(err error) bool {
 		return code >= 400 && code <= 599 && code != 421
 	}
 	return false
+}
+
+// stepError finds the failed step of our own SMTP transaction in err's tree.
+func stepError(err error) (*StepError, bool) {
+	var st *StepError
+	if errors.As(err, &st) && st != nil {
+		return st, true
+	}
+	return nil, false
 }
 
 // sendError finds go-mail's per-message error in err's tree.

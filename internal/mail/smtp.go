@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	netmail "net/mail"
+	"net/textproto"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -45,8 +46,9 @@ type SMTPConfig struct {
 
 // SMTPSender sends mail through an SMTP server, one connection per mail.
 type SMTPSender struct {
-	client *gomail.Client
-	from   string
+	client  *gomail.Client
+	from    string
+	timeout time.Duration
 }
 
 // NewSMTPSender checks cfg and returns a sender for it. It does not connect:
@@ -63,7 +65,11 @@ func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("smtp client: %w", err)
 	}
-	return &SMTPSender{client: client, from: cfg.From}, nil
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = defaultSMTPTimeout
+	}
+	return &SMTPSender{client: client, from: cfg.From, timeout: timeout}, nil
 }
 
 // smtpOptions turns cfg into go-mail client options.
@@ -125,20 +131,80 @@ func isLoopback(host string) bool {
 }
 
 // Send delivers m in a connection of its own. It returns nil once the server
-// has accepted the message.
+// has accepted the message. The acceptance is announced (see withAccepted)
+// the moment the server's reply to the message's end arrives, before the
+// goodbye, so that a crash in between does not send the mail again: go-mail
+// dials, secures and authenticates; the transaction itself is done here,
+// where that moment can be seen.
 func (s *SMTPSender) Send(ctx context.Context, m dsar.Mail) error {
 	msg, err := BuildMessage(m, s.from)
 	if err != nil {
 		return err
 	}
-	err = s.client.DialAndSendWithContext(ctx, msg)
-	if err != nil && msg.IsDelivered() {
-		// The server accepted the message; only the RSET or QUIT after it
-		// failed. Reporting a failure would send it a second time.
-		return nil
-	}
+	from, err := msg.GetSender(false)
 	if err != nil {
 		return fmt.Errorf("smtp: mail %d: %w", m.ID, err)
 	}
+	rcpts, err := msg.GetRecipients()
+	if err != nil {
+		return fmt.Errorf("smtp: mail %d: %w: %w", m.ID, ErrInvalidRecipient, err)
+	}
+	client, err := s.client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return fmt.Errorf("smtp: mail %d: %w", m.ID, err)
+	}
+	// QUIT: once the server has the message or refused it, how the
+	// goodbye goes changes nothing.
+	defer func() { _ = s.client.CloseWithSMTPClient(client) }()
+	if err := client.UpdateDeadline(s.timeout); err != nil {
+		return fmt.Errorf("smtp: mail %d: %w", m.ID, err)
+	}
+	if err := client.Mail(from); err != nil {
+		return &StepError{Step: StepMail, Err: err}
+	}
+	for _, rcpt := range rcpts {
+		if err := client.Rcpt(rcpt); err != nil {
+			return &StepError{Step: StepRcpt, Err: err}
+		}
+	}
+	w, err := client.Data()
+	if err != nil {
+		return &StepError{Step: StepData, Err: err}
+	}
+	if _, err := msg.WriteTo(w); err != nil {
+		w.Close()
+		return &StepError{Step: StepData, Err: err}
+	}
+	if err := w.Close(); err != nil {
+		return &StepError{Step: StepData, Err: err}
+	}
+	accepted(ctx)
 	return nil
+}
+
+// Steps of an SMTP transaction, for StepError.
+const (
+	StepMail = "MAIL FROM"
+	StepRcpt = "RCPT TO"
+	StepData = "DATA"
+)
+
+// StepError is a failure of one step of the SMTP transaction, with the
+// server's reply code when it gave one.
+type StepError struct {
+	Step string
+	Err  error
+}
+
+func (e *StepError) Error() string { return "smtp " + e.Step + ": " + e.Err.Error() }
+func (e *StepError) Unwrap() error { return e.Err }
+
+// Code is the server's reply code, or 0 when the step failed without one
+// (a broken connection, a timeout).
+func (e *StepError) Code() int {
+	var te *textproto.Error
+	if errors.As(e.Err, &te) {
+		return te.Code
+	}
+	return 0
 }

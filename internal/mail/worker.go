@@ -177,19 +177,26 @@ func (w *Worker) Flush(ctx context.Context) (sent int, err error) {
 func (w *Worker) deliver(ctx context.Context, m dsar.Mail) (sent, stop bool, err error) {
 	log := w.logger().With("outbox_id", m.ID, "request_id", m.RequestID)
 	attempts := m.Attempts + 1
-	sendErr := w.Sender.Send(ctx, m)
+	journaled := false
+	journal := func() {
+		if w.Journal == nil || journaled {
+			return
+		}
+		journaled = true
+		if err := w.Journal.Record(m.ID); err != nil {
+			log.Error("Sent journal not written; a crash now would send the mail again", "error", err)
+		} else {
+			w.unmarked++
+		}
+	}
+	// The sender journals the acceptance the moment the server gives it.
+	sendErr := w.Sender.Send(withAccepted(ctx, journal), m)
 	// The outcome is recorded even if shutdown began meanwhile: a mail sent
 	// but not marked would go out twice.
 	record := context.WithoutCancel(ctx)
 	switch {
 	case sendErr == nil:
-		if w.Journal != nil {
-			if err := w.Journal.Record(m.ID); err != nil {
-				log.Error("Sent journal not written; a crash now would send the mail again", "error", err)
-			} else {
-				w.unmarked++
-			}
-		}
+		journal() // for senders that do not announce acceptance
 		if err := w.Outbox.MarkMailSent(record, m.ID, w.now()); err != nil {
 			// The mail went out but will be sent again: say so.
 			log.Error("Mail sent but not recorded; it will be sent again", "error", err)

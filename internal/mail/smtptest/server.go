@@ -42,6 +42,7 @@ type Server struct {
 	msgs     []Message
 	rcptCode int
 	arrived  chan struct{} // closed and replaced when a message arrives
+	onLogout func()        // called when a client says QUIT or hangs up
 }
 
 // Start starts a server on a free port; it stops when the test ends.
@@ -155,6 +156,14 @@ func (s *Server) FailRecipients(code int) {
 	s.rcptCode = code
 }
 
+// OnLogout makes f run each time a client ends its session (QUIT or
+// hang-up), before the server answers; nil removes it.
+func (s *Server) OnLogout(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onLogout = f
+}
+
 func (s *Server) receive(m Message) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -218,6 +227,14 @@ func (c *session) Reset() {
 	c.from, c.to = "", nil
 }
 
-func (c *session) Logout() error { return nil }
+func (c *session) Logout() error {
+	c.server.mu.Lock()
+	f := c.server.onLogout
+	c.server.mu.Unlock()
+	if f != nil {
+		f()
+	}
+	return nil
+}
 
 var _ smtp.AuthSession = (*session)(nil)
