@@ -56,10 +56,10 @@ type intakeQueue struct {
 }
 
 // intakeQueues holds, for each database with submissions in flight, its
-// queue. DB has no room for it (sqlite.go is not this file's), so the queue
-// lives here, keyed by the DB, and is dropped as soon as it is empty: a
-// closed or idle DB leaves nothing behind, and the writer goroutine exists
-// only while there is work.
+// queue, keyed by the DB so that group commit needs nothing in DB itself.
+// A queue is dropped as soon as it is empty: a closed or idle DB leaves
+// nothing behind, and the writer goroutine exists only while there is work,
+// so Close needs no hook to stop it.
 var intakeQueues = struct {
 	mu   sync.Mutex
 	byDB map[*DB]*intakeQueue
@@ -151,7 +151,18 @@ func (db *DB) commitIntake(batch []*intake) {
 	ctx := context.Background()
 	errs := make([]error, len(batch))
 	err := func() error {
-		tx, err := db.db.BeginTx(ctx, nil)
+		conn, err := db.db.Conn(ctx)
+		if err != nil {
+			return unavailable(fmt.Errorf("connect: %w", err))
+		}
+		defer conn.Close()
+		// A savepoint keeps the pages it may have to restore in a statement
+		// journal, by default a temporary file: in memory, the savepoints
+		// cost next to nothing.
+		if _, err := conn.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
+			return unavailable(fmt.Errorf("temp_store: %w", err))
+		}
+		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
 			return unavailable(fmt.Errorf("begin: %w", err))
 		}
