@@ -63,13 +63,16 @@ func startDemoShops(ctx context.Context, cfg config.Config, db *sqlite.DB, seale
 	return stop, nil
 }
 
+// odooObserver is told of each Odoo call, for the metrics; nil: nobody.
+type odooObserver = func(instance, method string, d time.Duration, err error)
+
 // odooClients returns the clients of the Odoo instances to search. With no
 // Odoo configured it starts the Odoo test server with demo data on
 // loopback, so that a fresh machine has something to search; stop shuts it
 // down.
-func odooClients(cfg config.Config, logger *slog.Logger) (clients []*odoo.Client, stop func(), err error) {
+func odooClients(cfg config.Config, logger *slog.Logger, observe odooObserver) (clients []*odoo.Client, stop func(), err error) {
 	c := odoo.Config{Name: vracoopInstance, URL: cfg.OdooURL, DB: cfg.OdooDB, Login: cfg.OdooLogin,
-		Password: cfg.OdooPassword, Protocol: cfg.OdooProtocol, Timeout: cfg.OdooTimeout}
+		Password: cfg.OdooPassword, Protocol: cfg.OdooProtocol, Timeout: cfg.OdooTimeout, Observe: observe}
 	stop = func() {}
 	if cfg.OdooDemo() {
 		ln, err := net.Listen("tcp", cfg.OdooDemoAddr)
@@ -102,7 +105,7 @@ func odooCommand(ctx context.Context, args []string, getenv func(string) string,
 		return fmt.Errorf("configuration:\n%w", err)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	clients, stop, err := odooClients(cfg, logger)
+	clients, stop, err := odooClients(cfg, logger, nil)
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,8 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 	if err != nil {
 		return err
 	}
-	clients, stopOdoo, err := odooClients(cfg, logger)
+	ops := web.NewOps(web.OpsOptions{Store: db, Logger: logger, MaxMailAge: cfg.ReadyMaxMailAge})
+	clients, stopOdoo, err := odooClients(cfg, logger, ops.ObserveOdooCall)
 	if err != nil {
 		return err
 	}
@@ -80,7 +81,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 	}
 	runner := &lookups.Runner{Store: db, Now: time.Now, Logger: logger,
 		Search: func(ctx context.Context, r dsar.Request, emails, phones []string, name string) dsar.Lookup {
-			instances := append(append([]*odoo.Client(nil), clients...), shopClients(ctx, db, sealer, r, logger)...)
+			instances := append(append([]*odoo.Client(nil), clients...), shopClients(ctx, db, sealer, r, logger, ops.ObserveOdooCall)...)
 			return odoo.Lookup(ctx, instances, odoo.Identifiers{Emails: emails, Phones: phones, Name: name}, time.Now, odoo.DefaultParallel)
 		},
 		Route: func(rel dsar.Relationship, found []string) dsar.Routing {
@@ -102,10 +103,11 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 
 	gin.SetMode(gin.ReleaseMode)
 	srv, err := web.New(web.Options{
-		Store: db, Mails: composer, Mailbox: mailbox, Notify: worker.Notify, Logger: logger, Staff: db, Reports: db, Queue: db, Requests: db, Changer: db, Enterer: db, Plans: db, Executor: &odooExecutor{base: clients, db: db, sealer: sealer, logger: logger}, Instance: vracoopInstance, StaffMails: composer, Previewer: composer, Packages: db, PackageMails: composer, Shops: db, ShopMails: composer, API: db, ForwardDays: cfg.ForwardDays, Sealer: sealer,
+		Store: db, Mails: composer, Mailbox: mailbox, Notify: worker.Notify, Logger: logger, Staff: db, Reports: db, Queue: db, Requests: db, Changer: db, Enterer: db, Plans: db, Executor: &odooExecutor{base: clients, db: db, sealer: sealer, logger: logger, observe: ops.ObserveOdooCall}, Instance: vracoopInstance, StaffMails: composer, Previewer: composer, Packages: db, PackageMails: composer, Shops: db, ShopMails: composer, API: db, ForwardDays: cfg.ForwardDays, Sealer: sealer,
 		PackageDir: filepath.Join(cfg.DataDir, "packages"), PackageTTL: cfg.PackageTTL, Register: reg, HideNames: cfg.HideNames,
 		BaseURL: cfg.BaseURL, ConfirmTTL: cfg.ConfirmTTL, StatusTTL: cfg.StatusTTL, CSRFKey: csrfKey,
 		RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, TrustedProxies: cfg.TrustedProxies,
+		Ops: ops, OpsRoutes: cfg.OpsAddr == "",
 	})
 	if err != nil {
 		return err
@@ -139,6 +141,25 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 	wg.Go(func() { runner.Run(ctx, 5*time.Second) })
 	wg.Go(func() { purgeClosed(ctx, db, cfg.KeepClosed, logger, 24*time.Hour) })
 	wg.Go(func() { expirePackages(ctx, db, logger, time.Hour) })
+
+	if cfg.OpsAddr != "" {
+		opsLn, err := net.Listen("tcp", cfg.OpsAddr)
+		if err != nil {
+			return fmt.Errorf("listen on %s: %w", cfg.OpsAddr, err)
+		}
+		opsSrv := &http.Server{Handler: ops.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+			WriteTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second, ErrorLog: httpSrv.ErrorLog}
+		wg.Go(func() {
+			if err := opsSrv.Serve(opsLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				logger.Error("Ops listener stopped", "error", err)
+			}
+		})
+		wg.Go(func() {
+			<-ctx.Done()
+			opsSrv.Close()
+		})
+		logger.Info("Serving /readyz and /metrics", "addr", opsLn.Addr().String())
+	}
 
 	logger.Info("Listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL)
 	if ready != nil {

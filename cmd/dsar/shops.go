@@ -45,7 +45,7 @@ func loadSealer(ctx context.Context, cfg config.Config, db *sqlite.DB, logger *s
 }
 
 // shopClient returns a client for a shop's Odoo instance.
-func shopClient(s dsar.Shop, sealer *seal.Key) (*odoo.Client, error) {
+func shopClient(s dsar.Shop, sealer *seal.Key, observe odooObserver) (*odoo.Client, error) {
 	if s.OdooURL == "" || len(s.OdooKeySealed) == 0 {
 		return nil, errors.New("no Odoo instance configured")
 	}
@@ -54,12 +54,12 @@ func shopClient(s dsar.Shop, sealer *seal.Key) (*odoo.Client, error) {
 		return nil, err
 	}
 	return odoo.New(odoo.Config{Name: s.Name, URL: s.OdooURL, DB: s.OdooDB, Login: s.OdooLogin, Password: key,
-		Protocol: s.OdooProtocol}, &http.Client{})
+		Protocol: s.OdooProtocol, Observe: observe}, &http.Client{})
 }
 
 // shopClients returns the instances of the shops a request names that
 // allow the lookup to search them.
-func shopClients(ctx context.Context, db *sqlite.DB, sealer *seal.Key, r dsar.Request, logger *slog.Logger) []*odoo.Client {
+func shopClients(ctx context.Context, db *sqlite.DB, sealer *seal.Key, r dsar.Request, logger *slog.Logger, observe odooObserver) []*odoo.Client {
 	ids := map[int64]bool{}
 	if r.ShopID != 0 {
 		ids[r.ShopID] = true
@@ -75,7 +75,7 @@ func shopClients(ctx context.Context, db *sqlite.DB, sealer *seal.Key, r dsar.Re
 		if err != nil || !s.Active || !s.SearchAllowed {
 			continue
 		}
-		c, err := shopClient(s, sealer)
+		c, err := shopClient(s, sealer, observe)
 		if err != nil {
 			logger.Warn("A shop's Odoo cannot be searched", "shop_id", id, "error", err)
 			continue
@@ -88,10 +88,11 @@ func shopClients(ctx context.Context, db *sqlite.DB, sealer *seal.Key, r dsar.Re
 // odooExecutor carries out plan steps on the instance each names:
 // VRACOOP's own, or a shop's, on its instruction.
 type odooExecutor struct {
-	base   []*odoo.Client
-	db     *sqlite.DB
-	sealer *seal.Key
-	logger *slog.Logger
+	base    []*odoo.Client
+	db      *sqlite.DB
+	sealer  *seal.Key
+	logger  *slog.Logger
+	observe odooObserver
 }
 
 // Apply implements web.Executor.
@@ -107,7 +108,7 @@ func (e *odooExecutor) Apply(ctx context.Context, instance string, s dsar.Step) 
 	}
 	for _, sh := range shops {
 		if sh.Name == instance && sh.Active {
-			c, err := shopClient(sh, e.sealer)
+			c, err := shopClient(sh, e.sealer, e.observe)
 			if err != nil {
 				return nil, nil, fmt.Errorf("shop %s: %w", sh.Name, err)
 			}

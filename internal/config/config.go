@@ -56,6 +56,9 @@ type Config struct {
 	OdooProtocol string        // DSAR_ODOO_PROTOCOL: xmlrpc or json2
 	OdooTimeout  time.Duration // DSAR_ODOO_TIMEOUT: deadline of one call
 	OdooDemoAddr string        // DSAR_ODOO_DEMO_ADDR: where the demo Odoo listens
+
+	OpsAddr         string        // DSAR_OPS_ADDR: a separate listener for /readyz and /metrics; empty serves them on DSAR_ADDR
+	ReadyMaxMailAge time.Duration // DSAR_READY_MAX_MAIL_AGE: /readyz fails when the oldest unsent mail is older
 }
 
 // Defaults returns the configuration of a fresh machine: everything under
@@ -81,6 +84,8 @@ func Defaults() Config {
 		KeepClosed:   5 * 365 * 24 * time.Hour,
 		PackageTTL:   30 * 24 * time.Hour,
 		ForwardDays:  2,
+
+		ReadyMaxMailAge: 30 * time.Minute,
 	}
 }
 
@@ -121,6 +126,8 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	p.str("DSAR_ODOO_PROTOCOL", &c.OdooProtocol)
 	p.duration("DSAR_ODOO_TIMEOUT", &c.OdooTimeout)
 	p.str("DSAR_ODOO_DEMO_ADDR", &c.OdooDemoAddr)
+	p.str("DSAR_OPS_ADDR", &c.OpsAddr)
+	p.duration("DSAR_READY_MAX_MAIL_AGE", &c.ReadyMaxMailAge)
 	if c.DBPath == "" {
 		c.DBPath = filepath.Join(c.DataDir, "dsar.db")
 	}

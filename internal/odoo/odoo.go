@@ -34,6 +34,10 @@ type Config struct {
 	Timeout   time.Duration // deadline of one call (default 30s)
 	Retries   int           // further attempts after a transient failure (default 3)
 	RetryWait time.Duration // first backoff, doubled each time (default 500ms)
+
+	// Observe, if set, is told of every attempt: how long it took and
+	// how it failed (nil on success). It feeds the operators' metrics.
+	Observe func(instance, method string, d time.Duration, err error)
 }
 
 // Client talks to one Odoo instance. It is safe for concurrent use.
@@ -175,8 +179,12 @@ func (c *Client) retry(ctx context.Context, model, method string, call func(cont
 	wait := c.cfg.RetryWait
 	for attempt := 0; ; attempt++ {
 		cctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+		start := time.Now()
 		err := call(cctx)
 		cancel()
+		if c.cfg.Observe != nil {
+			c.cfg.Observe(c.cfg.Name, method, time.Since(start), err)
+		}
 		if err == nil {
 			return nil
 		}

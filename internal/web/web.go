@@ -56,6 +56,8 @@ type Options struct {
 	Store        Store
 	Mails        Mails
 	Mailbox      Mailbox // nil: no development mailbox
+	Ops          *Ops    // HTTP metrics; nil: none
+	OpsRoutes    bool    // serve Ops' /readyz and /metrics on this handler too
 	Notify       func()  // wakes the outbox worker after a mail was stored
 	Staff        StaffStore
 	Reports      Reports
@@ -171,7 +173,13 @@ func (s *Server) routes() (*gin.Engine, error) {
 	if err := e.SetTrustedProxies(s.opt.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("web: trusted proxies: %w", err)
 	}
-	e.Use(s.recoverer, s.logRequests, s.securityHeaders, s.language)
+	// The metrics come first so that they see the 500 of a panic, and
+	// the ops routes before any other, as gin applies middleware only to
+	// the routes added after it.
+	e.Use(s.opt.Ops.Middleware(), s.recoverer, s.logRequests, s.securityHeaders, s.language)
+	if s.opt.OpsRoutes {
+		s.opt.Ops.Register(e)
+	}
 	e.NoRoute(func(c *gin.Context) { s.renderMessage(c, http.StatusNotFound, "site.error.title", "err.not_found") })
 	e.NoMethod(func(c *gin.Context) {
 		s.renderMessage(c, http.StatusMethodNotAllowed, "site.error.title", "err.not_found")
