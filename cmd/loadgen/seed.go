@@ -79,7 +79,7 @@ func seedOne(ctx context.Context, db *sqlite.DB, composer *mail.Composer, reg *r
 	if sub.Relationship == dsar.RelLoyalty {
 		sub.ShopName, sub.ShopTown = "Vrac & Co", "Bayonne"
 	}
-	r := dsar.NewRequest(uuid.NewString(), sub, dsar.ChannelWeb, created)
+	r := dsar.NewRequest(uuid.Must(uuid.NewV7()).String(), sub, dsar.ChannelWeb, created)
 	r.Routing = reg.Route(register.RouteInput{Relationship: r.Relationship})
 	tok, err := dsar.NewToken(r.ID, dsar.TokenConfirm, created.Add(7*24*time.Hour))
 	if err != nil {

@@ -102,7 +102,7 @@ func (s *Server) handleAPICreate(c *gin.Context) {
 	}
 	now := s.opt.Now()
 	sub.ShopID, sub.Lang = shop.ID, shop.Lang
-	r := dsar.NewRequest(uuid.NewString(), sub, dsar.ChannelAPI, now)
+	r := dsar.NewRequest(newRequestID(), sub, dsar.ChannelAPI, now)
 	r.Status, r.Clock = dsar.StatusReceived, dsar.StartClock(now)
 	r.Routing = s.opt.Register.Route(register.RouteInput{Relationship: dsar.RelLoyalty})
 	instruction := dsar.InstructAccess

@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"github.com/vracoop/dsar/internal/dsar"
 	"github.com/vracoop/dsar/internal/i18n"
@@ -73,7 +72,7 @@ func (s *Server) handleSubmit(c *gin.Context) {
 		return
 	}
 	now := s.opt.Now()
-	r := dsar.NewRequest(uuid.NewString(), sub, dsar.ChannelWeb, now)
+	r := dsar.NewRequest(newRequestID(), sub, dsar.ChannelWeb, now)
 	r.Routing = s.opt.Register.Route(register.RouteInput{Relationship: r.Relationship})
 	tok, err := dsar.NewToken(r.ID, dsar.TokenConfirm, now.Add(s.opt.ConfirmTTL))
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"github.com/vracoop/dsar/internal/dsar"
 	"github.com/vracoop/dsar/internal/i18n"
@@ -58,7 +57,7 @@ func (s *Server) handleEnterRequest(c *gin.Context) {
 	v.F.Errors = problemMessages(lang, sub.Validate())
 	received, dateErr := dsar.ParseDate(v.ReceivedOn)
 	now := s.opt.Now()
-	r, err := dsar.NewEnteredRequest(uuid.NewString(), sub, dsar.Channel(v.Channel), received, now)
+	r, err := dsar.NewEnteredRequest(newRequestID(), sub, dsar.Channel(v.Channel), received, now)
 	switch {
 	case !dsar.Channel(v.Channel).Valid() || v.Channel == string(dsar.ChannelWeb):
 		v.Errors["channel"] = i18n.T(lang, "new.err.channel")
