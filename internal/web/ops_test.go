@@ -40,11 +40,7 @@ var (
 func newOpsHarness(t *testing.T) *opsHarness {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dsar.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openTestDB(t)
 	h := &opsHarness{t: t, db: db, now: opsT0}
 	h.ops = web.NewOps(web.OpsOptions{Store: db, Now: h.clock, Logger: quiet})
 	h.e = gin.New()

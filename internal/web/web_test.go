@@ -32,14 +32,22 @@ type harness struct {
 	now time.Time
 }
 
-func newHarness(t *testing.T, tweak func(*web.Options)) *harness {
+// openTestDB opens a fresh database file in a temp directory, closed when
+// the test ends.
+func openTestDB(t *testing.T) *sqlite.DB {
 	t.Helper()
-	gin.SetMode(gin.TestMode)
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dsar.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func newHarness(t *testing.T, tweak func(*web.Options)) *harness {
+	t.Helper()
+	gin.SetMode(gin.TestMode)
+	db := openTestDB(t)
 	h := &harness{t: t, db: db, now: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
 	composer, err := mail.NewComposer("http://dsar.test")
 	if err != nil {
