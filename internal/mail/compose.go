@@ -56,6 +56,7 @@ type mailView struct {
 	Received  string
 	Due       string
 	FooterKey string
+	IntroKey  string // the acknowledgment's first sentence
 	Text      string // what staff wrote: the question, the reason
 	Ground    string // the legal ground of a refusal, in words
 	Kind      string // the kind of a reminder
@@ -90,6 +91,11 @@ func (c *Composer) Acknowledgment(r dsar.Request, tok dsar.Token) (dsar.Mail, er
 	lang := langOf(r)
 	v := c.view(r, "mail.ack.subject", "mail.footer.ack")
 	v.Link = c.BaseURL + "/s/" + tok.Plain
+	v.IntroKey = "mail.ack.intro"
+	if r.Channel != dsar.ChannelWeb {
+		// Its address was given by staff or a shop, not confirmed.
+		v.IntroKey = "mail.ack.intro.entered"
+	}
 	v.Received = i18n.FormatDate(lang, r.Clock.Start)
 	v.Due = i18n.FormatDate(lang, r.Clock.Due())
 	return c.render("ack", r, v)
@@ -314,6 +320,15 @@ func keptLine(lang i18n.Lang, s dsar.Step) string {
 
 func (c *Composer) view(r dsar.Request, subjectKey, footerKey string) mailView {
 	lang := langOf(r)
+	if footerKey == "mail.footer.ack" {
+		// Only a request made on the portal was confirmed there.
+		switch r.Channel {
+		case dsar.ChannelEmail, dsar.ChannelPost, dsar.ChannelPhone:
+			footerKey = "mail.footer.ack.entered"
+		case dsar.ChannelAPI:
+			footerKey = "mail.footer.ack.api"
+		}
+	}
 	return mailView{Lang: lang, Subject: i18n.T(lang, subjectKey, r.Ref), Name: r.Name, Ref: r.Ref,
 		KindList: KindList(lang, r.Kinds), FooterKey: footerKey}
 }

@@ -166,3 +166,37 @@ func TestShopMailsGolden(t *testing.T) {
 		checkGolden(t, "forwarded_"+lang+".golden", []byte(fmt.Sprintf("Subject: %s\n\n%s\n--- html ---\n%s", m.Subject, m.Text, m.HTML)))
 	}
 }
+
+// TestFooterSaysHowTheRequestCame: only a request made on the portal was
+// "confirmed" there; one entered by staff or sent by a shop says so.
+func TestFooterSaysHowTheRequestCame(t *testing.T) {
+	c, err := mail.NewComposer("https://dsar.vracoop.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		channel  dsar.Channel
+		lang     string
+		want     string
+		confirmd string
+	}{
+		{dsar.ChannelWeb, "fr", "vous avez confirmé une demande", ""},
+		{dsar.ChannelEmail, "fr", "vous avez adressé à VRACOOP une demande", "confirmé"},
+		{dsar.ChannelPhone, "en", "you sent VRACOOP a personal data request", "confirmed"},
+		{dsar.ChannelAPI, "fr", "auprès d'un magasin client de VRACOOP", "confirmé"},
+		{dsar.ChannelAPI, "en", "to a shop that uses VRACOOP's software", "confirmed"},
+	} {
+		r := sampleRequest(tc.lang)
+		r.Channel = tc.channel
+		m, err := c.Acknowledgment(r, sampleToken(dsar.TokenStatus))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(m.Text, tc.want) {
+			t.Errorf("%s/%s: footer lacks %q:\n%s", tc.channel, tc.lang, tc.want, m.Text)
+		}
+		if tc.confirmd != "" && strings.Contains(m.Text, tc.confirmd) {
+			t.Errorf("%s/%s: the mail says %q", tc.channel, tc.lang, tc.confirmd)
+		}
+	}
+}
