@@ -140,9 +140,17 @@ func (p Problems) text(field, v string, required bool, max int) bool {
 	return false
 }
 
+// hasControl reports whether v holds a control character other than line
+// breaks and tabs, or a bidirectional embedding, override or isolate
+// (U+202A-U+202E, U+2066-U+2069), with which a name shown to staff or put
+// in a mail could display in another order than it reads (a right-to-left
+// name needs none of them; the marks U+200E and U+200F stay allowed).
 func hasControl(v string) bool {
 	for _, r := range v {
 		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
+			return true
+		}
+		if r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 {
 			return true
 		}
 	}

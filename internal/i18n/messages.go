@@ -71,7 +71,7 @@ var catalog = map[string]msg{
 	// Field messages.
 	"err.required":                 {"Ce champ est obligatoire.", "This field is required."},
 	"err.too_long":                 {"Ce texte est trop long : %d caractères au maximum.", "This text is too long: at most %d characters."},
-	"err.control":                  {"Ce champ contient des caractères non autorisés (retours à la ligne ou caractères de contrôle).", "This field contains characters that are not allowed (line breaks or control characters)."},
+	"err.control":                  {"Ce champ contient des caractères non autorisés (retours à la ligne, caractères de contrôle ou d'inversion du sens d'écriture).", "This field contains characters that are not allowed (line breaks, control characters or text-direction overrides)."},
 	"err.choice":                   {"Choisissez une des options proposées.", "Choose one of the options offered."},
 	"err.email":                    {"Cette adresse e-mail n'est pas valide. Exemple : prenom.nom@exemple.fr", "This email address is not valid. Example: firstname.lastname@example.com"},
 	"err.phone":                    {"Ce numéro n'est pas valide : utilisez des chiffres, et éventuellement +, espaces, points ou tirets. Exemple : 06 12 34 56 78", "This number is not valid: use digits, optionally with +, spaces, dots or dashes. Example: +33 6 12 34 56 78"},
