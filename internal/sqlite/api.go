@@ -87,7 +87,7 @@ func (db *DB) CreateAPIRequest(ctx context.Context, a *dsar.APIRequest, r *dsar.
 	})
 }
 
-func scanAPIRequest(row interface{ Scan(...any) error }) (dsar.APIRequest, error) {
+func scanAPIRequest(row rowScanner) (dsar.APIRequest, error) {
 	var a dsar.APIRequest
 	var urls, received string
 	var cancelled sql.NullString
@@ -136,16 +136,10 @@ func (db *DB) QueueCallbacks(ctx context.Context, now time.Time, render Callback
 	if err != nil {
 		return 0, err
 	}
-	var all []dsar.APIRequest
-	for rows.Next() {
-		a, err := scanAPIRequest(rows)
-		if err != nil {
-			rows.Close()
-			return 0, err
-		}
-		all = append(all, a)
+	all, err := scanAll(rows, scanAPIRequest)
+	if err != nil {
+		return 0, err
 	}
-	rows.Close()
 	n := 0
 	for _, a := range all {
 		r, err := db.FindRequest(ctx, a.RequestID)

@@ -15,7 +15,7 @@ import (
 const caseColumns = `id, request_id, shop_id, state, forwarded_at, forward_due, shop_due, instruction, deliver_to,
 	instructed_by, instructed_at, answer, reminded_at, done_at`
 
-func scanCase(row interface{ Scan(...any) error }) (dsar.Case, error) {
+func scanCase(row rowScanner) (dsar.Case, error) {
 	var c dsar.Case
 	var fwd, fdue, sdue string
 	var instructed, reminded, done sql.NullString
@@ -183,15 +183,4 @@ func (db *DB) RemindShops(ctx context.Context, since, now time.Time, render Shop
 	return sent, nil
 }
 
-func scanCases(rows *sql.Rows) ([]dsar.Case, error) {
-	defer rows.Close()
-	var out []dsar.Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
+func scanCases(rows *sql.Rows) ([]dsar.Case, error) { return scanAll(rows, scanCase) }

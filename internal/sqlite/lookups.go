@@ -44,19 +44,10 @@ func (db *DB) DueLookups(ctx context.Context, now time.Time, limit int) ([]dsar.
 	if err != nil {
 		return nil, mapError(fmt.Errorf("due lookups: %w", err))
 	}
-	defer rows.Close()
-	var out []dsar.LookupJob
-	for rows.Next() {
-		j, err := scanLookupJob(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, j)
-	}
-	return out, rows.Err()
+	return scanAll(rows, scanLookupJob)
 }
 
-func scanLookupJob(row interface{ Scan(...any) error }) (dsar.LookupJob, error) {
+func scanLookupJob(row rowScanner) (dsar.LookupJob, error) {
 	var j dsar.LookupJob
 	var requested, next string
 	if err := row.Scan(&j.RequestID, &requested, &j.RequestedBy, &j.Attempts, &next, &j.LastError); err != nil {

@@ -13,7 +13,7 @@ import (
 const packageColumns = `id, request_id, path, size, sha256, created_at, created_by, expires_at, downloads,
 	code_hash, code_expires_at, code_sent_at, attempts, locked, deleted_at, recipient`
 
-func scanPackage(row interface{ Scan(...any) error }) (dsar.Package, error) {
+func scanPackage(row rowScanner) (dsar.Package, error) {
 	var p dsar.Package
 	var created, expires string
 	var codeExp, codeSent, deleted sql.NullString
@@ -114,16 +114,10 @@ func (db *DB) ExpirePackages(ctx context.Context, now time.Time) ([]dsar.Package
 	if err != nil {
 		return nil, fmt.Errorf("expired packages: %w", err)
 	}
-	var out []dsar.Package
-	for rows.Next() {
-		p, err := scanPackage(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, p)
+	out, err := scanAll(rows, scanPackage)
+	if err != nil {
+		return nil, err
 	}
-	rows.Close()
 	for i := range out {
 		p := &out[i]
 		err := db.inTx(ctx, func(tx *sql.Tx) error {

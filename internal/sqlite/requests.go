@@ -383,17 +383,26 @@ func insertToken(ctx context.Context, tx *sql.Tx, t dsar.Token, now time.Time) e
 	return nil
 }
 
-func scanStrings(rows *sql.Rows) ([]string, error) {
+// rowScanner is what *sql.Row and *sql.Rows share.
+type rowScanner interface{ Scan(...any) error }
+
+// scanAll reads every row with scan, closes rows and reports the error that
+// ended the iteration, if any.
+func scanAll[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, error) {
 	defer rows.Close()
-	var out []string
+	var out []T
 	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
+		v, err := scan(rows)
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, s)
+		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+func scanStrings(rows *sql.Rows) ([]string, error) {
+	return scanAll(rows, func(r rowScanner) (s string, err error) { return s, r.Scan(&s) })
 }
 
 // CountRequests returns how many requests are stored, whatever their status.

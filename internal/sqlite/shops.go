@@ -16,7 +16,7 @@ import (
 const shopColumns = `id, name, legal_entity, town, privacy_email, lang, contract_start, contract_end,
 	odoo_url, odoo_db, odoo_login, odoo_protocol, odoo_key, search_allowed, active, created_at, api_key_hash, callback_secret`
 
-func scanShop(row interface{ Scan(...any) error }) (dsar.Shop, error) {
+func scanShop(row rowScanner) (dsar.Shop, error) {
 	var s dsar.Shop
 	var start, created string
 	var end sql.NullString
@@ -83,16 +83,7 @@ func (db *DB) Shops(ctx context.Context) ([]dsar.Shop, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list shops: %w", err)
 	}
-	defer rows.Close()
-	var out []dsar.Shop
-	for rows.Next() {
-		s, err := scanShop(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return scanAll(rows, scanShop)
 }
 
 // Shop returns one shop.

@@ -38,7 +38,7 @@ const staffColumns = `id, email, name, role, active, created_at, failed_logins, 
 
 // scanStaff reads the staffColumns of a row, then any extra columns into
 // extra.
-func scanStaff(row interface{ Scan(...any) error }, extra ...any) (dsar.Staff, error) {
+func scanStaff(row rowScanner, extra ...any) (dsar.Staff, error) {
 	var s dsar.Staff
 	var created string
 	var locked, last sql.NullString
@@ -76,16 +76,7 @@ func (db *DB) ListStaff(ctx context.Context) ([]dsar.Staff, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list staff: %w", err)
 	}
-	defer rows.Close()
-	var out []dsar.Staff
-	for rows.Next() {
-		s, err := scanStaff(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return scanAll(rows, func(r rowScanner) (dsar.Staff, error) { return scanStaff(r) })
 }
 
 // CountStaff returns how many accounts exist.
