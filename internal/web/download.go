@@ -80,16 +80,26 @@ func (s *Server) packageUnusable(c *gin.Context, p dsar.Package, err error, what
 	s.renderMessage(c, status, "download.title", key)
 }
 
-// handleDownloadCode mails a one-time code to the request's address.
-func (s *Server) handleDownloadCode(c *gin.Context) {
+// postPackage opens the package a form was posted for and checks the
+// form's CSRF token, answering the request itself when it cannot go on.
+func (s *Server) postPackage(c *gin.Context) (dsar.Package, dsar.Request, downloadPage, bool) {
 	p, r, ok := s.openPackage(c)
 	if !ok {
-		return
+		return p, r, downloadPage{}, false
 	}
 	v := s.downloadView(c, p, r)
 	if !s.csrfValid(c) {
 		v.Error = i18n.T(v.Lang, "err.csrf")
 		c.HTML(http.StatusForbidden, "download", v)
+		return p, r, v, false
+	}
+	return p, r, v, true
+}
+
+// handleDownloadCode mails a one-time code to the request's address.
+func (s *Server) handleDownloadCode(c *gin.Context) {
+	p, r, v, ok := s.postPackage(c)
+	if !ok {
 		return
 	}
 	now := s.opt.Now()
@@ -122,14 +132,8 @@ func (s *Server) handleDownloadCode(c *gin.Context) {
 
 // handleDownload checks the code and streams the package file.
 func (s *Server) handleDownload(c *gin.Context) {
-	p, r, ok := s.openPackage(c)
+	p, r, v, ok := s.postPackage(c)
 	if !ok {
-		return
-	}
-	v := s.downloadView(c, p, r)
-	if !s.csrfValid(c) {
-		v.Error = i18n.T(v.Lang, "err.csrf")
-		c.HTML(http.StatusForbidden, "download", v)
 		return
 	}
 	now := s.opt.Now()

@@ -366,27 +366,11 @@ func dump(b *strings.Builder, v any) error {
 	case string:
 		b.WriteString("<value><string>" + xmlEscape(stripControl(x)) + "</string></value>\n")
 	case []any:
-		b.WriteString("<value><array><data>\n")
-		for _, e := range x {
-			if err := dump(b, e); err != nil {
-				return err
-			}
-		}
-		b.WriteString("</data></array></value>\n")
+		return dumpArray(b, x)
 	case []int:
-		b.WriteString("<value><array><data>\n")
-		for _, e := range x {
-			if err := dump(b, e); err != nil {
-				return err
-			}
-		}
-		b.WriteString("</data></array></value>\n")
+		return dumpArray(b, x)
 	case []string:
-		b.WriteString("<value><array><data>\n")
-		for _, e := range x {
-			_ = dump(b, e)
-		}
-		b.WriteString("</data></array></value>\n")
+		return dumpArray(b, x)
 	case *dict:
 		b.WriteString("<value><struct>\n")
 		for _, k := range x.keys {
@@ -411,6 +395,18 @@ func dump(b *strings.Builder, v any) error {
 	default:
 		return marshalError{raise(excTypeError, "cannot marshal <class '%s'> objects", pyTypeName(v))}
 	}
+	return nil
+}
+
+// dumpArray writes xs as an XML-RPC array.
+func dumpArray[T any](b *strings.Builder, xs []T) error {
+	b.WriteString("<value><array><data>\n")
+	for _, e := range xs {
+		if err := dump(b, e); err != nil {
+			return err
+		}
+	}
+	b.WriteString("</data></array></value>\n")
 	return nil
 }
 
