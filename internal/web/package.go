@@ -130,15 +130,11 @@ func (s *Server) handlePackageConfirm(c *gin.Context) {
 // demand.
 func (s *Server) handlePackageRelease(c *gin.Context) {
 	lang := langOf(c)
-	if !s.csrfValid(c) {
-		s.renderRequest(c, http.StatusForbidden, "", "", i18n.T(lang, "err.csrf"))
-		return
-	}
-	ctx, me, now := c.Request.Context(), currentStaff(c), s.opt.Now()
-	r, ok := s.requestForStaff(c)
+	r, ok := s.postedRequest(c)
 	if !ok {
 		return
 	}
+	ctx, me, now := c.Request.Context(), currentStaff(c), s.opt.Now()
 	if r.Status.Closed() || r.Status == dsar.StatusAwaitingConfirmation || r.Email == "" {
 		s.renderRequest(c, http.StatusUnprocessableEntity, "", "", i18n.T(lang, "action.err.closed"))
 		return
@@ -233,4 +229,14 @@ func (s *Server) requestForStaff(c *gin.Context) (dsar.Request, bool) {
 		return r, false
 	}
 	return r, true
+}
+
+// postedRequest checks a staff form's CSRF token and finds the request it
+// was posted on, answering the request itself when it cannot go on.
+func (s *Server) postedRequest(c *gin.Context) (dsar.Request, bool) {
+	if !s.csrfValid(c) {
+		s.renderRequest(c, http.StatusForbidden, "", "", i18n.T(langOf(c), "err.csrf"))
+		return dsar.Request{}, false
+	}
+	return s.requestForStaff(c)
 }

@@ -30,15 +30,11 @@ type Executor interface {
 // approve, execute, tick.
 func (s *Server) handlePlan(c *gin.Context) {
 	lang := langOf(c)
-	if !s.csrfValid(c) {
-		s.renderRequest(c, http.StatusForbidden, "", "", i18n.T(lang, "err.csrf"))
-		return
-	}
-	ctx, me, now := c.Request.Context(), currentStaff(c), s.opt.Now()
-	r, ok := s.requestForStaff(c)
+	r, ok := s.postedRequest(c)
 	if !ok {
 		return
 	}
+	ctx, me, now := c.Request.Context(), currentStaff(c), s.opt.Now()
 	op := c.Param("op")
 	var err error
 	if op == "build" {

@@ -226,15 +226,11 @@ func (s *Server) renderRequest(c *gin.Context, status int, done, notice, actionE
 // handleLookup asks for a new Odoo lookup of the request; the lookup
 // runner picks it up within seconds.
 func (s *Server) handleLookup(c *gin.Context) {
-	if !s.csrfValid(c) {
-		s.renderRequest(c, http.StatusForbidden, "", "", i18n.T(langOf(c), "err.csrf"))
-		return
-	}
-	ctx, me, now := c.Request.Context(), currentStaff(c), s.opt.Now()
-	r, ok := s.requestForStaff(c)
+	r, ok := s.postedRequest(c)
 	if !ok {
 		return
 	}
+	ctx, me, now := c.Request.Context(), currentStaff(c), s.opt.Now()
 	if r.PurgedAt != nil || r.Status == dsar.StatusAwaitingConfirmation {
 		s.renderRequest(c, http.StatusUnprocessableEntity, "", "", i18n.T(langOf(c), "action.err.closed"))
 		return
