@@ -113,13 +113,8 @@ func (s *Server) callJSON2(u *User, model, name string, params map[string]any) (
 	if err != nil {
 		return nil, raise(excUnprocessable, "%s", err.(*odooError).msg)
 	}
-	if err := e.checkModelAccess(m, spec.access); err != nil {
-		return nil, err.(*odooError)
-	}
-	snap := s.snapshot(spec)
-	result, oerr := runSpec(e, m, spec, ids, bound, extra)
+	result, oerr := s.runChecked(e, m, spec, ids, bound, extra, nil)
 	if oerr != nil {
-		s.restore(snap)
 		return nil, oerr
 	}
 	if rs, ok := result.(recordset); ok {

@@ -254,25 +254,20 @@ func (s *Server) callKW(e *env, model, name string, args []any, kw map[string]an
 	if err != nil {
 		return nil, err.(*odooError)
 	}
-	if err := e.checkModelAccess(m, spec.access); err != nil {
-		return nil, err.(*odooError)
+	var after func() *odooError
+	if spec.name == "create" && len(args) == 0 {
+		// call_kw reads args[0] to choose between id and ids: a create
+		// with keyword arguments only fails there, after the records
+		// were made, and the transaction rolls back.
+		after = func() *odooError { return raise(excIndexError, "tuple index out of range") }
 	}
-	snap := s.snapshot(spec)
-	result, oerr := runSpec(e, m, spec, ids, bound, extra)
+	result, oerr := s.runChecked(e, m, spec, ids, bound, extra, after)
 	if oerr != nil {
-		s.restore(snap)
 		return nil, oerr
 	}
 	if rs, ok := result.(recordset); ok {
 		switch {
 		case spec.name == "create":
-			if len(args) == 0 {
-				// call_kw reads args[0] to choose between id and ids: a
-				// create with keyword arguments only fails there, after
-				// the records were made, and the transaction rolls back.
-				s.restore(snap)
-				return nil, raise(excIndexError, "tuple index out of range")
-			}
 			if _, one := args[0].(map[string]any); one {
 				return rs.ids[0], nil
 			}
@@ -286,6 +281,24 @@ func (s *Server) callKW(e *env, model, name string, args []any, kw map[string]an
 		return intsToAny(rs.ids), nil
 	}
 	return result, nil
+}
+
+// runChecked checks the user's access to the model, then runs the bound
+// method, and after it the optional after, as one transaction: on an
+// exception the data are as before.
+func (s *Server) runChecked(e *env, m *modelDef, spec *methodSpec, ids []int, bound, extra map[string]any, after func() *odooError) (any, *odooError) {
+	if err := e.checkModelAccess(m, spec.access); err != nil {
+		return nil, err.(*odooError)
+	}
+	snap := s.snapshot(spec)
+	result, oerr := runSpec(e, m, spec, ids, bound, extra)
+	if oerr == nil && after != nil {
+		oerr = after()
+	}
+	if oerr != nil {
+		s.restore(snap)
+	}
+	return result, oerr
 }
 
 // runSpec runs a bound method and turns its error into an exception.
