@@ -52,18 +52,7 @@ func (db *DB) CreateAPIRequest(ctx context.Context, a *dsar.APIRequest, r *dsar.
 		if n > 0 {
 			return dsar.Errorf(dsar.ECONFLICT, "duplicate subject_request_id")
 		}
-		ref, err := nextRef(ctx, tx, r.CreatedAt)
-		if err != nil {
-			return err
-		}
-		r.Ref = ref
-		if err := insertRequest(ctx, tx, r); err != nil {
-			return err
-		}
-		if err := setRouting(ctx, tx, r.ID, r.Routing); err != nil {
-			return err
-		}
-		if err := insertEvent(ctx, tx, dsar.Event{RequestID: r.ID, At: r.CreatedAt, Actor: actor, Type: dsar.EventShop, To: r.Status,
+		if err := numberAndInsert(ctx, tx, r, dsar.Event{At: r.CreatedAt, Actor: actor, Type: dsar.EventShop, To: r.Status,
 			Note: fmt.Sprintf("submitted through the OpenDSR API (%s, %s)", a.Type, a.SubjectRequestID)}); err != nil {
 			return err
 		}

@@ -43,6 +43,23 @@ func (db *DB) EnterRequest(ctx context.Context, r *dsar.Request, status dsar.Tok
 // createRequest stores a new request, its routing, its first event, the
 // token its mail carries and that mail.
 func createRequest(ctx context.Context, tx *sql.Tx, r *dsar.Request, tok dsar.Token, ev dsar.Event, render dsar.RenderMail) error {
+	if err := numberAndInsert(ctx, tx, r, ev); err != nil {
+		return err
+	}
+	tok.RequestID = r.ID
+	if err := insertToken(ctx, tx, tok, r.CreatedAt); err != nil {
+		return err
+	}
+	m, err := render(*r, tok)
+	if err != nil {
+		return fmt.Errorf("render mail: %w", err)
+	}
+	return insertMail(ctx, tx, m, r.CreatedAt)
+}
+
+// numberAndInsert gives r the next reference and stores it, with its
+// routing and ev, its first event.
+func numberAndInsert(ctx context.Context, tx *sql.Tx, r *dsar.Request, ev dsar.Event) error {
 	ref, err := nextRef(ctx, tx, r.CreatedAt)
 	if err != nil {
 		return err
@@ -57,18 +74,7 @@ func createRequest(ctx context.Context, tx *sql.Tx, r *dsar.Request, tok dsar.To
 		}
 	}
 	ev.RequestID = r.ID
-	if err := insertEvent(ctx, tx, ev); err != nil {
-		return err
-	}
-	tok.RequestID = r.ID
-	if err := insertToken(ctx, tx, tok, r.CreatedAt); err != nil {
-		return err
-	}
-	m, err := render(*r, tok)
-	if err != nil {
-		return fmt.Errorf("render mail: %w", err)
-	}
-	return insertMail(ctx, tx, m, r.CreatedAt)
+	return insertEvent(ctx, tx, ev)
 }
 
 // ConfirmRequest follows a confirmation link: the token is used up, the
