@@ -172,6 +172,31 @@ func (p *person) submit(base, email, lang string) string {
 // TestEndToEnd drives the whole flow through the real wiring: submit, the
 // confirmation mail reaches a real SMTP server, the link is followed, the
 // acknowledgment arrives, and the status page shows the due date.
+// confirmFromMail follows the confirmation link of the mail written to
+// files, and returns the request's reference and the link.
+func (p *person) confirmFromMail(base string, env map[string]string) (ref, link string) {
+	p.t.Helper()
+	link = waitMailFile(p.t, filepath.Join(env["DSAR_DATA_DIR"], "mail"), "/c/")
+	page := p.get(base + link)
+	return refRe.FindString(p.post(base+link, url.Values{"csrf_token": {csrf(p.t, page)}})), link
+}
+
+// storedRequest opens the service's database, closed when the test ends,
+// and finds the request ref in it.
+func storedRequest(t *testing.T, env map[string]string, ref string) (*sqlite.DB, dsar.Request) {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(env["DSAR_DATA_DIR"], "dsar.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	r, err := db.FindRequestByRef(context.Background(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, r
+}
+
 func TestEndToEnd(t *testing.T) {
 	smtp := smtptest.Start(t)
 	svc := startService(t, baseEnv(t, smtp))
@@ -349,20 +374,10 @@ func TestLookupAfterConfirmation(t *testing.T) {
 	}
 	p := newPerson(t)
 	p.submit(svc.url, "camille.durand@exemple.fr", "fr")
-	link := waitMailFile(t, filepath.Join(env["DSAR_DATA_DIR"], "mail"), "/c/")
-	page := p.get(svc.url + link)
-	ref := refRe.FindString(p.post(svc.url+link, url.Values{"csrf_token": {csrf(t, page)}}))
-
-	db, err := sqlite.Open(context.Background(), filepath.Join(env["DSAR_DATA_DIR"], "dsar.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	r, err := db.FindRequestByRef(context.Background(), ref)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref, _ := p.confirmFromMail(svc.url, env)
+	db, r := storedRequest(t, env, ref)
 	var l dsar.Lookup
+	var err error
 	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		if l, err = db.LatestLookup(context.Background(), r.ID); err == nil {
 			break
@@ -389,18 +404,8 @@ func TestDemoShops(t *testing.T) {
 	if !strings.Contains(done, "Vérifiez votre boîte e-mail") {
 		t.Fatalf("submit:\n%s", done)
 	}
-	link := waitMailFile(t, filepath.Join(env["DSAR_DATA_DIR"], "mail"), "/c/")
-	confirm := p.get(svc.url + link)
-	ref := refRe.FindString(p.post(svc.url+link, url.Values{"csrf_token": {csrf(t, confirm)}}))
-	db, err := sqlite.Open(context.Background(), filepath.Join(env["DSAR_DATA_DIR"], "dsar.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	r, err := db.FindRequestByRef(context.Background(), ref)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ref, _ := p.confirmFromMail(svc.url, env)
+	db, r := storedRequest(t, env, ref)
 	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		l, err := db.LatestLookup(context.Background(), r.ID)
 		if err != nil {

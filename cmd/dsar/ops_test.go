@@ -4,8 +4,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -33,9 +31,7 @@ func TestOpsOnMainPort(t *testing.T) {
 	}
 	p := newPerson(t)
 	p.submit(svc.url, "camille.durand@exemple.fr", "fr")
-	link := waitMailFile(t, filepath.Join(env["DSAR_DATA_DIR"], "mail"), "/c/")
-	page := p.get(svc.url + link)
-	p.post(svc.url+link, url.Values{"csrf_token": {csrf(t, page)}})
+	_, link := p.confirmFromMail(svc.url, env)
 
 	var body string
 	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
