@@ -31,6 +31,7 @@ func TestFromEnvOverrides(t *testing.T) {
 	c, err := FromEnv(env(map[string]string{
 		"DSAR_SMTP_HOST": "smtp.example.org", "DSAR_SMTP_PORT": "2525", "DSAR_CONFIRM_TTL": "48h",
 		"DSAR_BASE_URL": "https://dsar.vracoop.fr/", "DSAR_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1/32",
+		"DSAR_OPS_ADDR": "127.0.0.1:9090", "DSAR_READY_MAX_MAIL_AGE": "5m",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +44,9 @@ func TestFromEnvOverrides(t *testing.T) {
 	}
 	if got := len(c.TrustedProxies); got != 2 {
 		t.Errorf("TrustedProxies = %v", c.TrustedProxies)
+	}
+	if c.OpsAddr != "127.0.0.1:9090" || c.ReadyMaxMailAge != 5*time.Minute {
+		t.Errorf("ops settings not applied: %q, %v", c.OpsAddr, c.ReadyMaxMailAge)
 	}
 }
 
