@@ -13,8 +13,6 @@ import (
 	"regexp"
 	"unicode/utf8"
 
-	gomail "github.com/wneessen/go-mail"
-
 	"github.com/vracoop/dsar/internal/dsar"
 )
 
@@ -48,15 +46,6 @@ func Permanent(err error) bool {
 		code := st.Code()
 		return st.Step != StepMail && code >= 500 && code <= 599
 	}
-	se, ok := sendError(err)
-	if !ok || se.IsTemp() {
-		return false
-	}
-	switch se.Reason {
-	case gomail.ErrSMTPRcptTo, gomail.ErrSMTPData, gomail.ErrSMTPDataClose:
-		code := se.ErrorCode()
-		return code >= 500 && code <= 599
-	}
 	return false
 }
 
@@ -76,15 +65,6 @@ func concernsMessage(err error) bool {
 		code := st.Code()
 		return st.Step != StepMail && code >= 400 && code <= 599 && code != 421
 	}
-	se, ok := sendError(err)
-	if !ok {
-		return false
-	}
-	switch se.Reason {
-	case gomail.ErrSMTPRcptTo, gomail.ErrSMTPData, gomail.ErrSMTPDataClose:
-		code := se.ErrorCode()
-		return code >= 400 && code <= 599 && code != 421
-	}
 	return false
 }
 
@@ -93,15 +73,6 @@ func stepError(err error) (*StepError, bool) {
 	var st *StepError
 	if errors.As(err, &st) && st != nil {
 		return st, true
-	}
-	return nil, false
-}
-
-// sendError finds go-mail's per-message error in err's tree.
-func sendError(err error) (*gomail.SendError, bool) {
-	var se *gomail.SendError
-	if errors.As(err, &se) && se != nil {
-		return se, true
 	}
 	return nil, false
 }
