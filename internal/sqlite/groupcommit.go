@@ -49,21 +49,14 @@ type intake struct {
 	done   chan error // buffered: the writer never blocks on a caller
 }
 
-// intakeQueue holds a database's submissions waiting for its writer.
+// intakeQueue holds a database's submissions waiting for its writer. The
+// writer goroutine exists only while there is work, so Close needs no hook
+// to stop it.
 type intakeQueue struct {
+	mu      sync.Mutex
 	pending []*intake
 	running bool // a writer goroutine is draining pending
 }
-
-// intakeQueues holds, for each database with submissions in flight, its
-// queue, keyed by the DB so that group commit needs nothing in DB itself.
-// A queue is dropped as soon as it is empty: a closed or idle DB leaves
-// nothing behind, and the writer goroutine exists only while there is work,
-// so Close needs no hook to stop it.
-var intakeQueues = struct {
-	mu   sync.Mutex
-	byDB map[*DB]*intakeQueue
-}{byDB: map[*DB]*intakeQueue{}}
 
 // submitIntake queues in for the database's writer, starting the writer if
 // none runs, and waits for the outcome. A caller whose context ends while
@@ -75,18 +68,14 @@ func (db *DB) submitIntake(ctx context.Context, in *intake) error {
 		return err
 	}
 	in.done = make(chan error, 1)
-	intakeQueues.mu.Lock()
-	q := intakeQueues.byDB[db]
-	if q == nil {
-		q = &intakeQueue{}
-		intakeQueues.byDB[db] = q
-	}
+	q := &db.intake
+	q.mu.Lock()
 	q.pending = append(q.pending, in)
 	if !q.running {
 		q.running = true
 		go db.writeIntake(q)
 	}
-	intakeQueues.mu.Unlock()
+	q.mu.Unlock()
 
 	select {
 	case err := <-in.done:
@@ -112,12 +101,12 @@ func (db *DB) writeIntake(q *intakeQueue) {
 }
 
 // takeIntake removes up to maxIntakeBatch submissions from q, skipping those
-// whose callers gave up. With none left it marks the writer stopped and
-// drops q, under the same lock as submitIntake, so that no submission is
-// left without a writer.
+// whose callers gave up. With none left it marks the writer stopped, under
+// the same lock as submitIntake, so that no submission is left without a
+// writer.
 func (db *DB) takeIntake(q *intakeQueue) []*intake {
-	intakeQueues.mu.Lock()
-	defer intakeQueues.mu.Unlock()
+	q.mu.Lock()
+	defer q.mu.Unlock()
 	var batch []*intake
 	n := 0
 	for n < len(q.pending) && len(batch) < maxIntakeBatch {
@@ -131,9 +120,7 @@ func (db *DB) takeIntake(q *intakeQueue) []*intake {
 	q.pending = q.pending[n:]
 	if len(batch) == 0 {
 		q.running = false
-		if intakeQueues.byDB[db] == q {
-			delete(intakeQueues.byDB, db)
-		}
+		q.pending = nil
 		return nil
 	}
 	return batch

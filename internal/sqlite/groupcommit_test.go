@@ -53,12 +53,9 @@ func intakeMail(r dsar.Request, tok dsar.Token) (dsar.Mail, error) {
 
 // queuedIntake counts the submissions waiting for db's writer.
 func queuedIntake(db *DB) int {
-	intakeQueues.mu.Lock()
-	defer intakeQueues.mu.Unlock()
-	q := intakeQueues.byDB[db]
-	if q == nil {
-		return 0
-	}
+	q := &db.intake
+	q.mu.Lock()
+	defer q.mu.Unlock()
 	n := 0
 	for _, in := range q.pending {
 		if in.state.Load() == intakeQueued {

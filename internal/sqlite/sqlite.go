@@ -23,8 +23,9 @@ import (
 
 // DB is dsar's database.
 type DB struct {
-	db   *sql.DB
-	path string
+	db     *sql.DB
+	path   string
+	intake intakeQueue // submissions waiting for group commit (groupcommit.go)
 }
 
 // DSN returns the connection string for the database file at path. The
