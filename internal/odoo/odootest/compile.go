@@ -134,15 +134,19 @@ func (e *env) compileAny(m *modelDef, f *fieldDef, op string, sub domNode) (pred
 		}, nil
 	}
 	return func(id int, r map[string]any) bool {
-		hit := false
-		for _, cid := range e.relatedAll(m, f, id) {
-			if set[cid] {
-				hit = true
-				break
-			}
-		}
-		return hit == (op == "any")
+		return e.relatedIn(m, f, id, set) == (op == "any")
 	}, nil
+}
+
+// relatedIn reports whether any record of the comodel that id's one2many
+// points at is in set.
+func (e *env) relatedIn(m *modelDef, f *fieldDef, id int, set map[int]bool) bool {
+	for _, cid := range e.relatedAll(m, f, id) {
+		if set[cid] {
+			return true
+		}
+	}
+	return false
 }
 
 // relatedAll returns every record of the comodel a one2many points at,
@@ -182,14 +186,7 @@ func (e *env) compileX2many(m *modelDef, f *fieldDef, op string, right any) (pre
 	}
 	set := intSet(ids2)
 	return func(id int, r map[string]any) bool {
-		hit := false
-		for _, cid := range e.relatedAll(m, f, id) {
-			if set[cid] {
-				hit = true
-				break
-			}
-		}
-		return hit != negative
+		return e.relatedIn(m, f, id, set) != negative
 	}, nil
 }
 
