@@ -120,8 +120,11 @@ type CallbackFunc func(a dsar.APIRequest, r dsar.Request, shop dsar.Shop, status
 // QueueCallbacks puts in the outbox, for every API request whose status
 // differs from the one last called back, the signed callbacks to its
 // URLs, and records the new status. It returns how many requests changed.
+// Those last called back as completed or cancelled are final (a closed
+// request neither reopens nor can be cancelled) and are not read again:
+// the job runs every few seconds and the table only grows.
 func (db *DB) QueueCallbacks(ctx context.Context, now time.Time, render CallbackFunc) (int, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT `+apiColumns+` FROM api_requests`)
+	rows, err := db.db.QueryContext(ctx, `SELECT `+apiColumns+` FROM api_requests WHERE last_status NOT IN ('completed', 'cancelled')`)
 	if err != nil {
 		return 0, err
 	}

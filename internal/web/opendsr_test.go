@@ -180,4 +180,15 @@ func TestOpenDSRAPI(t *testing.T) {
 	if _, st := h.api("GET", "/opengdpr_requests/"+id2, "key-of-la-cagette", ""); st["request_status"] != "cancelled" {
 		t.Errorf("after cancel: %v", st)
 	}
+	// The cancellation is called back once; a final status is not looked
+	// at again.
+	if n, err := h.db.QueueCallbacks(context.Background(), h.clock(), render); err != nil || n != 1 {
+		t.Errorf("callbacks after the cancellation: %d, %v", n, err)
+	}
+	if n, err := h.db.QueueCallbacks(context.Background(), h.clock(), render); err != nil || n != 0 {
+		t.Errorf("callbacks once more: %d, %v", n, err)
+	}
+	if code, _ := h.api("DELETE", "/opengdpr_requests/"+id2, "key-of-la-cagette", ""); code < 400 {
+		t.Errorf("cancelling a cancelled request: %d", code)
+	}
 }
