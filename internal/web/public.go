@@ -41,34 +41,46 @@ func (s *Server) handleSubmit(c *gin.Context) {
 		return
 	}
 	sub := parseSubmission(c, lang)
-	p := s.formPage(c, sub)
+	// The form is built (with its shop list and a fresh CSRF token) only
+	// when it is shown again: a valid post needs neither.
+	again := func(status int, formError string, problems dsar.Problems) {
+		p := s.formPage(c, sub)
+		p.FormError = formError
+		if problems != nil {
+			p.Errors = problemMessages(lang, problems)
+		}
+		c.HTML(status, "form", p)
+	}
 	switch {
 	case !s.csrfValid(c):
-		p.FormError = i18n.T(lang, "err.csrf")
-		c.HTML(http.StatusForbidden, "form", p)
+		again(http.StatusForbidden, i18n.T(lang, "err.csrf"), nil)
 		return
 	case c.PostForm("website") != "":
 		// A person's browser may autofill the hidden field: say so rather
 		// than pretend, so that no real request is silently lost.
 		s.opt.Logger.Info("Honeypot field filled; request refused")
-		p.FormError = i18n.T(lang, "err.honeypot")
-		c.HTML(http.StatusUnprocessableEntity, "form", p)
+		again(http.StatusUnprocessableEntity, i18n.T(lang, "err.honeypot"), nil)
 		return
 	}
 	problems := sub.Validate()
-	if sub.ShopID != 0 && !s.shopListed(p.Shops, sub.ShopID) {
-		problems["shop_id"] = dsar.ProblemChoice
+	if sub.ShopID != 0 {
+		ok, err := s.shopActive(c.Request.Context(), sub.ShopID)
+		if err != nil {
+			s.fail(c, err, "read the shop picked")
+			return
+		}
+		if !ok {
+			problems["shop_id"] = dsar.ProblemChoice
+		}
 	}
 	if len(problems) > 0 {
-		p.Errors = problemMessages(lang, problems)
-		c.HTML(http.StatusUnprocessableEntity, "form", p)
+		again(http.StatusUnprocessableEntity, "", problems)
 		return
 	}
 	if s.limiter != nil && !s.limiter.Allow(c.ClientIP()) {
 		s.opt.Logger.Warn("Rate limit reached for form posts")
 		c.Header("Retry-After", "3600")
-		p.FormError = i18n.T(lang, "err.rate_limited")
-		c.HTML(http.StatusTooManyRequests, "form", p)
+		again(http.StatusTooManyRequests, i18n.T(lang, "err.rate_limited"), nil)
 		return
 	}
 	now := s.opt.Now()
@@ -86,15 +98,6 @@ func (s *Server) handleSubmit(c *gin.Context) {
 	s.opt.Notify()
 	s.opt.Logger.Info("Request submitted", slog.String("ref", r.Ref), slog.String("request_id", r.ID))
 	c.Redirect(http.StatusSeeOther, "/submitted?lang="+string(lang))
-}
-
-func (s *Server) shopListed(shops []dsar.Shop, id int64) bool {
-	for _, sh := range shops {
-		if sh.ID == id {
-			return true
-		}
-	}
-	return false
 }
 
 // submittedPage says what happens next, the same whatever the address.

@@ -181,3 +181,35 @@ func TestShopLoop(t *testing.T) {
 		t.Errorf("the other shop's instance was called %d times", n)
 	}
 }
+
+// TestFormRefusesUnlistedShop: a shop id that is not on the form's list (an
+// unknown one, or a shop whose contract was disabled) is refused next to
+// the field, and nothing is stored.
+func TestFormRefusesUnlistedShop(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t, nil)
+	s := dsar.Shop{Name: "Vrac & Co", LegalEntity: "Vrac & Co SARL", Town: "Bayonne", PrivacyEmail: "dpo@vrac.example",
+		Lang: "fr", ContractStart: dsar.NewDate(2023, 1, 1), OdooURL: "http://odoo.test", OdooDB: "x", OdooLogin: "admin", CreatedAt: h.clock()}
+	if err := h.db.CreateShop(ctx, &s, "key", testSealer(t).Seal, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.db.SetShopActive(ctx, s.ID, false, "test", h.clock()); err != nil {
+		t.Fatal(err)
+	}
+	person := h.browser()
+	for _, id := range []string{strconv.FormatInt(s.ID, 10), "424242"} {
+		form := validForm(h.do(person, "GET", "/", nil).csrf(t))
+		form.Set("relationship", "loyalty")
+		form.Set("shop_id", id)
+		p := h.do(person, "POST", "/", form)
+		if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "Choisissez") {
+			t.Errorf("shop %s: %d\n%s", id, p.status, p.body)
+		}
+		if !strings.Contains(p.body, escapeHTML(form.Get("name"))) {
+			t.Errorf("shop %s: the form came back without what was typed", id)
+		}
+	}
+	if n := h.count(); n != 0 {
+		t.Errorf("%d requests stored", n)
+	}
+}

@@ -126,6 +126,20 @@ func (s *Server) handleShopActive(c *gin.Context) {
 }
 
 // activeShops lists the shops a person may pick.
+// shopActive reports whether a person may pick the shop id on the form.
+func (s *Server) shopActive(ctx context.Context, id int64) (bool, error) {
+	if s.opt.Shops == nil {
+		return false, nil
+	}
+	sh, err := s.opt.Shops.Shop(ctx, id)
+	if dsar.ErrorCode(err) == dsar.ENOTFOUND {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return sh.Active, nil
+}
+
 func (s *Server) activeShops(ctx context.Context) []dsar.Shop {
 	if s.opt.Shops == nil {
 		return nil
