@@ -18,7 +18,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -153,9 +152,10 @@ func (db *DB) commitIntake(batch []*intake) {
 		if err != nil {
 			return unavailable(fmt.Errorf("begin: %w", err))
 		}
+		ptx := newPreparedTx(tx)
 		for i, in := range batch {
 			var abort error
-			errs[i], abort = storeIntake(ctx, tx, in)
+			errs[i], abort = storeIntake(ctx, ptx, in)
 			if abort != nil {
 				tx.Rollback()
 				return abort
@@ -182,7 +182,7 @@ func (db *DB) commitIntake(batch []*intake) {
 // storeIntake stores one submission under a savepoint of tx. It returns the
 // submission's own error, its changes then rolled back, and abort when the
 // transaction itself is lost and the batch must be given up.
-func storeIntake(ctx context.Context, tx *sql.Tx, in *intake) (err, abort error) {
+func storeIntake(ctx context.Context, tx preparedTx, in *intake) (err, abort error) {
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT intake`); err != nil {
 		return nil, unavailable(fmt.Errorf("savepoint: %w", err))
 	}

@@ -17,7 +17,7 @@ const (
 	mailCancelled = "cancelled" // its request was purged before it could be sent
 )
 
-func insertMail(ctx context.Context, tx *sql.Tx, m dsar.Mail, now time.Time) error {
+func insertMail(ctx context.Context, tx execer, m dsar.Mail, now time.Time) error {
 	var reqID sql.NullString
 	if m.RequestID != "" {
 		reqID = sql.NullString{String: m.RequestID, Valid: true}

@@ -42,7 +42,7 @@ func (db *DB) EnterRequest(ctx context.Context, r *dsar.Request, status dsar.Tok
 
 // createRequest stores a new request, its routing, its first event, the
 // token its mail carries and that mail.
-func createRequest(ctx context.Context, tx *sql.Tx, r *dsar.Request, tok dsar.Token, ev dsar.Event, render dsar.RenderMail) error {
+func createRequest(ctx context.Context, tx execer, r *dsar.Request, tok dsar.Token, ev dsar.Event, render dsar.RenderMail) error {
 	if err := numberAndInsert(ctx, tx, r, ev); err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func createRequest(ctx context.Context, tx *sql.Tx, r *dsar.Request, tok dsar.To
 
 // numberAndInsert gives r the next reference and stores it, with its
 // routing and ev, its first event.
-func numberAndInsert(ctx context.Context, tx *sql.Tx, r *dsar.Request, ev dsar.Event) error {
+func numberAndInsert(ctx context.Context, tx execer, r *dsar.Request, ev dsar.Event) error {
 	ref, err := nextRef(ctx, tx, r.CreatedAt)
 	if err != nil {
 		return err
@@ -68,10 +68,8 @@ func numberAndInsert(ctx context.Context, tx *sql.Tx, r *dsar.Request, ev dsar.E
 	if err := insertRequest(ctx, tx, r); err != nil {
 		return err
 	}
-	if len(r.Routing) > 0 {
-		if err := setRouting(ctx, tx, r.ID, r.Routing); err != nil {
-			return err
-		}
+	if err := insertRoutes(ctx, tx, r.ID, r.Routing); err != nil {
+		return err
 	}
 	ev.RequestID = r.ID
 	return insertEvent(ctx, tx, ev)
@@ -239,7 +237,7 @@ func requestByToken(ctx context.Context, q querier, hash string, purpose dsar.To
 }
 
 // nextRef allocates the next public reference of the year of now.
-func nextRef(ctx context.Context, tx *sql.Tx, now time.Time) (string, error) {
+func nextRef(ctx context.Context, tx execer, now time.Time) (string, error) {
 	year := now.In(time.UTC).Year()
 	var n int
 	err := tx.QueryRowContext(ctx, `
@@ -268,10 +266,10 @@ var updateRequestSQL = func() string {
 	return "UPDATE requests SET " + strings.Join(sets, ", ") + " WHERE id = ?"
 }()
 
-func insertRequest(ctx context.Context, tx *sql.Tx, r *dsar.Request) error {
+func insertRequest(ctx context.Context, tx execer, r *dsar.Request) error {
 	args := requestArgs(*r)
-	_, err := tx.ExecContext(ctx, `INSERT INTO requests (`+requestColumns+`)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+	_, err := tx.ExecContext(ctx, `INSERT INTO requests (`+requestColumns+`, roles)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, append(args, r.Routing.Mask())...)
 	if err != nil {
 		return mapError(fmt.Errorf("insert request: %w", err))
 	}
@@ -368,7 +366,7 @@ func requestKinds(ctx context.Context, q querier, id string) ([]dsar.Kind, error
 	return orderKinds(names), nil
 }
 
-func insertEvent(ctx context.Context, tx *sql.Tx, ev dsar.Event) error {
+func insertEvent(ctx context.Context, tx execer, ev dsar.Event) error {
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO request_events (request_id, at, actor, type, from_status, to_status, note)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -379,7 +377,7 @@ func insertEvent(ctx context.Context, tx *sql.Tx, ev dsar.Event) error {
 	return nil
 }
 
-func insertToken(ctx context.Context, tx *sql.Tx, t dsar.Token, now time.Time) error {
+func insertToken(ctx context.Context, tx execer, t dsar.Token, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO tokens (hash, request_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
 		t.Hash, t.RequestID, t.Purpose, formatTime(now), formatTime(t.ExpiresAt))

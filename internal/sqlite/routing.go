@@ -30,6 +30,11 @@ func setRouting(ctx context.Context, tx *sql.Tx, requestID string, routing dsar.
 	if _, err := tx.ExecContext(ctx, `UPDATE requests SET roles = ? WHERE id = ?`, routing.Mask(), requestID); err != nil {
 		return mapError(fmt.Errorf("set roles: %w", err))
 	}
+	return insertRoutes(ctx, tx, requestID, routing)
+}
+
+// insertRoutes stores the routing of a request that has none yet.
+func insertRoutes(ctx context.Context, tx execer, requestID string, routing dsar.Routing) error {
 	for i, r := range routing {
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO request_routes (request_id, position, activity, role, reason_fr, reason_en) VALUES (?, ?, ?, ?, ?, ?)`,

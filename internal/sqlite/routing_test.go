@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/vracoop/dsar/internal/dsar"
 )
 
@@ -66,5 +68,33 @@ func TestRoutingAndLookups(t *testing.T) {
 	}
 	if _, ok, _ := db.PendingLookup(ctx, r.ID); ok {
 		t.Errorf("a complete lookup left its job")
+	}
+}
+
+// TestRoutingStoredAtCreation: the routing a request is created with is
+// stored with it, and the queue's role filters (which read the roles copy on
+// the request row) find it.
+func TestRoutingStoredAtCreation(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	sub := dsar.Submission{Name: "Jeanne Dupont", Email: "jeanne@example.fr", Relationship: dsar.RelLoyalty,
+		Kinds: []dsar.Kind{dsar.KindErasure}, Lang: "fr"}
+	r := dsar.NewRequest(uuid.NewString(), sub, dsar.ChannelWeb, t0)
+	r.Routing = dsar.Routing{{Activity: "shop_pos", Role: dsar.RoleProcessor, Reason: dsar.Text{FR: "fidélité", EN: "loyalty"}}}
+	tok, err := dsar.NewToken("", dsar.TokenConfirm, t0.Add(7*24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CreateRequest(ctx, &r, tok, plainMail); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.Routing(ctx, r.ID); err != nil || len(got) != 1 || got[0] != r.Routing[0] {
+		t.Errorf("routing = %+v, %v", got, err)
+	}
+	for role, want := range map[dsar.Role]int{dsar.RoleProcessor: 1, dsar.RoleController: 0} {
+		_, total, err := db.FindQueue(ctx, dsar.QueueFilter{Role: role, Today: dsar.DateOf(t0), Limit: 10})
+		if err != nil || total != want {
+			t.Errorf("role %s: %d requests, want %d (%v)", role, total, want, err)
+		}
 	}
 }
