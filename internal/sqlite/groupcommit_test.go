@@ -223,6 +223,14 @@ func TestIntakeFailureFailsAlone(t *testing.T) {
 	if err != nil || len(mails) != 7 {
 		t.Errorf("outbox holds %d mails (%v), want 7", len(mails), err)
 	}
+	// Each mail carries the reference its request kept, not the one it was
+	// first rendered with before a failure moved the others up.
+	for _, m := range mails {
+		r, err := db.FindRequest(ctx, m.RequestID)
+		if err != nil || m.Subject != "["+r.Ref+"] confirm" {
+			t.Errorf("mail %q for request %s (%v)", m.Subject, r.Ref, err)
+		}
+	}
 	// The next request takes the next number: none was lost.
 	r, tok := newSubmission(t, 99)
 	if err := db.CreateRequest(ctx, r, tok, intakeMail); err != nil {

@@ -43,16 +43,28 @@ func (db *DB) EnterRequest(ctx context.Context, r *dsar.Request, status dsar.Tok
 // createRequest stores a new request, its routing, its first event, the
 // token its mail carries and that mail.
 func createRequest(ctx context.Context, tx execer, r *dsar.Request, tok dsar.Token, ev dsar.Event, render dsar.RenderMail) error {
-	if err := numberAndInsert(ctx, tx, r, ev); err != nil {
+	ref, err := nextRef(ctx, tx, r.CreatedAt)
+	if err != nil {
+		return err
+	}
+	r.Ref = ref
+	tok.RequestID = r.ID
+	m, err := render(*r, tok)
+	if err != nil {
+		return fmt.Errorf("render mail: %w", err)
+	}
+	return insertNew(ctx, tx, r, tok, ev, m)
+}
+
+// insertNew stores a new request that has its reference, with its
+// routing, ev (its first event), the token its mail carries and that mail.
+func insertNew(ctx context.Context, tx execer, r *dsar.Request, tok dsar.Token, ev dsar.Event, m dsar.Mail) error {
+	if err := insertNumbered(ctx, tx, r, ev); err != nil {
 		return err
 	}
 	tok.RequestID = r.ID
 	if err := insertToken(ctx, tx, tok, r.CreatedAt); err != nil {
 		return err
-	}
-	m, err := render(*r, tok)
-	if err != nil {
-		return fmt.Errorf("render mail: %w", err)
 	}
 	return insertMail(ctx, tx, m, r.CreatedAt)
 }
@@ -65,6 +77,12 @@ func numberAndInsert(ctx context.Context, tx execer, r *dsar.Request, ev dsar.Ev
 		return err
 	}
 	r.Ref = ref
+	return insertNumbered(ctx, tx, r, ev)
+}
+
+// insertNumbered stores r, which has its reference, with its routing and
+// ev, its first event.
+func insertNumbered(ctx context.Context, tx execer, r *dsar.Request, ev dsar.Event) error {
 	if err := insertRequest(ctx, tx, r); err != nil {
 		return err
 	}
@@ -234,20 +252,6 @@ func requestByToken(ctx context.Context, q querier, hash string, purpose dsar.To
 		return dsar.Request{}, err
 	}
 	return findRequest(ctx, q, tok.RequestID)
-}
-
-// nextRef allocates the next public reference of the year of now.
-func nextRef(ctx context.Context, tx execer, now time.Time) (string, error) {
-	year := now.In(time.UTC).Year()
-	var n int
-	err := tx.QueryRowContext(ctx, `
-		INSERT INTO ref_counters (year, last) VALUES (?, 1)
-		ON CONFLICT (year) DO UPDATE SET last = last + 1
-		RETURNING last`, year).Scan(&n)
-	if err != nil {
-		return "", mapError(fmt.Errorf("allocate reference: %w", err))
-	}
-	return dsar.FormatRef(year, n), nil
 }
 
 const requestColumns = `id, ref, status, relationship, channel, lang,
