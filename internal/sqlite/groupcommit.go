@@ -11,10 +11,15 @@ package sqlite
 //
 // Each submission gets its own SAVEPOINT inside the batch: when one fails
 // (its mail does not render, a constraint refuses it), only its changes are
-// rolled back, its reference number with them, so numbering stays without
-// gaps, and the others commit. A caller is answered only after the
-// transaction holding its request committed: an acknowledged request is as
-// durable as before.
+// rolled back and its reference number is given to the next one, so
+// numbering stays without gaps, and the others commit. A caller is
+// answered only after the transaction holding its request committed: an
+// acknowledged request is as durable as before.
+//
+// What the writer does in series is kept short: the batch's statements
+// are prepared once (prepared.go), its references are counted in memory
+// and the counter written once (refs.go), and its mails are rendered on
+// every core before its rows are written.
 
 import (
 	"context"
