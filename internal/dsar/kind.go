@@ -37,6 +37,17 @@ func HasKind(kinds []Kind, k Kind) bool {
 	return false
 }
 
+// KindsOfMask unpacks a KindMask, in the form's order.
+func KindsOfMask(m int) []Kind {
+	var out []Kind
+	for i, k := range Kinds {
+		if m&(1<<i) != 0 {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // KindMask packs kinds into a bit set (bit i for Kinds[i]), so that
 // storage can filter on rights without a join.
 func KindMask(kinds []Kind) int {

@@ -74,9 +74,7 @@ func (db *DB) queueItems(ctx context.Context, ids []string) ([]dsar.QueueItem, e
 	rows, err := db.db.QueryContext(ctx, `
 		SELECT r.id, r.ref, r.status, r.relationship, r.channel, r.name, r.email, r.received_at,
 			r.due_date, COALESCE(r.assignee_id, 0), COALESCE(s.name, ''),
-			EXISTS (SELECT 1 FROM request_routes x WHERE x.request_id = r.id AND x.role = 'processor'),
-			EXISTS (SELECT 1 FROM request_routes x WHERE x.request_id = r.id AND x.role = 'controller'),
-			(SELECT group_concat(kind) FROM request_kinds k WHERE k.request_id = r.id)
+			r.roles, r.kinds_mask
 		FROM requests r LEFT JOIN staff s ON s.id = r.assignee_id
 		WHERE r.id IN (`+marks+`)`, args...)
 	if err != nil {
@@ -87,9 +85,10 @@ func (db *DB) queueItems(ctx context.Context, ids []string) ([]dsar.QueueItem, e
 	for rows.Next() {
 		var q dsar.QueueItem
 		var received string
-		var due, kinds sql.NullString
+		var due sql.NullString
+		var roles, kinds int
 		if err := rows.Scan(&q.ID, &q.Ref, &q.Status, &q.Relationship, &q.Channel, &q.Name, &q.Email, &received,
-			&due, &q.AssigneeID, &q.AssigneeName, &q.Processor, &q.Controller, &kinds); err != nil {
+			&due, &q.AssigneeID, &q.AssigneeName, &roles, &kinds); err != nil {
 			return nil, err
 		}
 		if q.ReceivedAt, err = parseTime(received); err != nil {
@@ -98,7 +97,8 @@ func (db *DB) queueItems(ctx context.Context, ids []string) ([]dsar.QueueItem, e
 		if q.Due, err = scanNullDate(due); err != nil {
 			return nil, err
 		}
-		q.Kinds = orderKinds(strings.Split(kinds.String, ","))
+		q.Kinds = dsar.KindsOfMask(kinds)
+		q.Processor, q.Controller = roles&dsar.RoleBitProcessor != 0, roles&dsar.RoleBitController != 0
 		byID[q.ID] = q
 	}
 	if err := rows.Err(); err != nil {
@@ -180,15 +180,3 @@ func validStatus(s dsar.Status) bool {
 	return false
 }
 
-// orderKinds keeps the form's order of the rights.
-func orderKinds(names []string) []dsar.Kind {
-	var out []dsar.Kind
-	for _, k := range dsar.Kinds {
-		for _, n := range names {
-			if dsar.Kind(n) == k {
-				out = append(out, k)
-			}
-		}
-	}
-	return out
-}

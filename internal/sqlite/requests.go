@@ -277,11 +277,6 @@ func insertRequest(ctx context.Context, tx execer, r *dsar.Request) error {
 	if err != nil {
 		return mapError(fmt.Errorf("insert request: %w", err))
 	}
-	for _, k := range r.Kinds {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO request_kinds (request_id, kind) VALUES (?, ?)`, r.ID, k); err != nil {
-			return mapError(fmt.Errorf("insert request kind: %w", err))
-		}
-	}
 	return nil
 }
 
@@ -314,7 +309,7 @@ func findRequest(ctx context.Context, q querier, id string) (dsar.Request, error
 	var r dsar.Request
 	var created, received string
 	var confirmed, start, due, paused, closed, purged, verified sql.NullString
-	var kindsMask int // derived from request_kinds, read below
+	var kindsMask int
 	var assignee, shop sql.NullInt64
 	err := q.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE id = ?`, id).Scan(
 		&r.ID, &r.Ref, &r.Status, &r.Relationship, &r.Channel, &r.Lang,
@@ -349,25 +344,11 @@ func findRequest(ctx context.Context, q querier, id string) (dsar.Request, error
 	if err := errors.Join(errs...); err != nil {
 		return dsar.Request{}, fmt.Errorf("decode request %s: %w", id, err)
 	}
-	if r.Kinds, err = requestKinds(ctx, q, id); err != nil {
-		return dsar.Request{}, err
-	}
+	r.Kinds = dsar.KindsOfMask(kindsMask)
 	if r.Routing, err = routing(ctx, q, id); err != nil {
 		return dsar.Request{}, err
 	}
 	return r, nil
-}
-
-func requestKinds(ctx context.Context, q querier, id string) ([]dsar.Kind, error) {
-	rows, err := q.QueryContext(ctx, `SELECT kind FROM request_kinds WHERE request_id = ?`, id)
-	if err != nil {
-		return nil, fmt.Errorf("request kinds: %w", err)
-	}
-	names, err := scanStrings(rows)
-	if err != nil {
-		return nil, err
-	}
-	return orderKinds(names), nil
 }
 
 func insertEvent(ctx context.Context, tx execer, ev dsar.Event) error {

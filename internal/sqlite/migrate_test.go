@@ -1,0 +1,65 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/pressly/goose/v3"
+
+	"github.com/vracoop/dsar/internal/dsar"
+	"github.com/vracoop/dsar/migrations"
+)
+
+// TestMigrationKindsMaskOnly: a database written before migration 12, its
+// rights in request_kinds and in kinds_mask, keeps every request's rights
+// once request_kinds is dropped, and gets the table back, filled, when the
+// migration is undone.
+func TestMigrationKindsMaskOnly(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "dsar.db")
+	sqldb, err := sql.Open("sqlite3", DSN(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sqldb.Close()
+	p, err := goose.NewProvider(goose.DialectSQLite3, sqldb, migrations.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 11); err != nil {
+		t.Fatal(err)
+	}
+	// As the code before migration 12 stored a request: its rights twice.
+	want := []dsar.Kind{dsar.KindAccess, dsar.KindRectification, dsar.KindPortability}
+	if _, err := sqldb.ExecContext(ctx, `INSERT INTO requests (id, ref, status, relationship, channel, lang, created_at, received_at, kinds_mask)
+		VALUES ('r1', 'DSAR-2026-000001', 'received', 'customer', 'web', 'fr', '2026-01-01T00:00:00.000000000Z', '2026-01-01T00:00:00.000000000Z', ?)`,
+		dsar.KindMask(want)); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range want {
+		if _, err := sqldb.ExecContext(ctx, `INSERT INTO request_kinds (request_id, kind) VALUES ('r1', ?)`, k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r, err := findRequest(ctx, sqldb, "r1")
+	if err != nil || !slices.Equal(r.Kinds, want) {
+		t.Fatalf("after migration: kinds %v (%v), want %v", r.Kinds, err, want)
+	}
+	if _, err := p.DownTo(ctx, 11); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := sqldb.QueryContext(ctx, `SELECT kind FROM request_kinds WHERE request_id = 'r1' ORDER BY kind`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := scanStrings(rows)
+	if err != nil || !slices.Equal(got, []string{"access", "portability", "rectification"}) {
+		t.Errorf("after undoing: request_kinds %v (%v)", got, err)
+	}
+}
