@@ -179,4 +179,3 @@ func validStatus(s dsar.Status) bool {
 	}
 	return false
 }
-
