@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"net/http"
@@ -199,7 +200,8 @@ func storedRequest(t *testing.T, env map[string]string, ref string) (*sqlite.DB,
 
 func TestEndToEnd(t *testing.T) {
 	smtp := smtptest.Start(t)
-	svc := startService(t, baseEnv(t, smtp))
+	env := baseEnv(t, smtp)
+	svc := startService(t, env)
 	p := newPerson(t)
 
 	next := p.submit(svc.url, "jeanne@example.fr", "fr")
@@ -244,6 +246,29 @@ func TestEndToEnd(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	if n := len(smtp.Messages()); n != 2 {
 		t.Errorf("%d messages delivered, want exactly 2", n)
+	}
+
+	// Once sent, neither link's token is left in the outbox's copies.
+	tokens := []string{strings.TrimPrefix(link(t, "c", confirm.Text), "/c/"), strings.TrimPrefix(link(t, "s", ack.Text), "/s/")}
+	db, err := sql.Open("sqlite3", sqlite.DSN(filepath.Join(env["DSAR_DATA_DIR"], "dsar.db")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var sent int
+	var bodies sql.NullString
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && sent < 2; time.Sleep(50 * time.Millisecond) {
+		if err := db.QueryRow(`SELECT count(*), group_concat(text_body || html_body || secret) FROM outbox WHERE state = 'sent'`).Scan(&sent, &bodies); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if sent != 2 {
+		t.Fatalf("%d mails marked sent, want 2", sent)
+	}
+	for _, tok := range tokens {
+		if len(tok) < 40 || strings.Contains(bodies.String, tok) {
+			t.Errorf("token %q is still in the sent mails' copies", tok)
+		}
 	}
 }
 

@@ -14,6 +14,9 @@ type Mail struct {
 	Subject   string // carries the request's reference
 	Text      string // plain-text body
 	HTML      string // HTML alternative
+	// Secret is the token or one-time code the mail carries, if any: once
+	// the mail is sent it is cut out of the copy the outbox keeps.
+	Secret    string
 	CreatedAt time.Time
 	Attempts  int
 }

@@ -82,7 +82,9 @@ func (c *Composer) Confirmation(r dsar.Request, tok dsar.Token) (dsar.Mail, erro
 	v := c.view(r, "mail.confirm.subject", "mail.footer")
 	v.Link = c.BaseURL + "/c/" + tok.Plain
 	v.Expires = i18n.FormatDate(lang, dsar.DateOf(tok.ExpiresAt)) + " " + clock(lang, tok.ExpiresAt)
-	return c.render("confirm", r, v)
+	m, err := c.render("confirm", r, v)
+	m.Secret = tok.Plain
+	return m, err
 }
 
 // Acknowledgment renders the mail that confirms receipt, with the due date
@@ -98,7 +100,9 @@ func (c *Composer) Acknowledgment(r dsar.Request, tok dsar.Token) (dsar.Mail, er
 	}
 	v.Received = i18n.FormatDate(lang, r.Clock.Start)
 	v.Due = i18n.FormatDate(lang, r.Clock.Due())
-	return c.render("ack", r, v)
+	m, err := c.render("ack", r, v)
+	m.Secret = tok.Plain
+	return m, err
 }
 
 // InfoRequest renders the mail that asks the person for information; the
@@ -167,7 +171,7 @@ func (c *Composer) ShopMail(kind string, shop dsar.Shop, r dsar.Request, cs dsar
 		v.Link = c.BaseURL + "/shop/" + tok.Plain
 	}
 	m, err := c.render("shop", r, v)
-	m.To = shop.PrivacyEmail
+	m.To, m.Secret = shop.PrivacyEmail, tok.Plain
 	return m, err
 }
 
@@ -188,14 +192,18 @@ func (c *Composer) PackageReady(r dsar.Request, tok dsar.Token) (dsar.Mail, erro
 	v := c.view(r, "mail.package.subject", "mail.footer.ack")
 	v.Link = c.BaseURL + "/d/" + tok.Plain
 	v.Expires = i18n.FormatDate(lang, dsar.DateOf(tok.ExpiresAt))
-	return c.render("package", r, v)
+	m, err := c.render("package", r, v)
+	m.Secret = tok.Plain
+	return m, err
 }
 
 // Code renders the mail with a one-time code that opens the package.
 func (c *Composer) Code(r dsar.Request, code string) (dsar.Mail, error) {
 	v := c.view(r, "mail.code.subject", "mail.footer.ack")
 	v.Text = code
-	return c.render("code", r, v)
+	m, err := c.render("code", r, v)
+	m.Secret = code
+	return m, err
 }
 
 // Outcome renders the mail that tells the person what was done for the

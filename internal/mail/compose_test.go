@@ -200,3 +200,46 @@ func TestFooterSaysHowTheRequestCame(t *testing.T) {
 		}
 	}
 }
+
+// TestMailsMarkTheirSecret: every mail that carries a working token or a
+// one-time code says which, so that the outbox can cut it out of its copy
+// once the mail is sent; the others carry none.
+func TestMailsMarkTheirSecret(t *testing.T) {
+	c, err := mail.NewComposer("https://dsar.vracoop.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := sampleRequest("fr")
+	tok := sampleToken(dsar.TokenStatus)
+	shop := dsar.Shop{Name: "Vrac & Co", Town: "Bayonne", PrivacyEmail: "contact@vracetco.example.fr", Lang: "fr"}
+	cs := dsar.Case{ShopDue: dsar.NewDate(2026, 4, 30)}
+	for _, tt := range []struct {
+		name   string
+		render func() (dsar.Mail, error)
+		secret string
+	}{
+		{"confirm", func() (dsar.Mail, error) { return c.Confirmation(r, tok) }, tok.Plain},
+		{"ack", func() (dsar.Mail, error) { return c.Acknowledgment(r, tok) }, tok.Plain},
+		{"package", func() (dsar.Mail, error) { return c.PackageReady(r, tok) }, tok.Plain},
+		{"code", func() (dsar.Mail, error) { return c.Code(r, "042917") }, "042917"},
+		{"shop forward", func() (dsar.Mail, error) { return c.ShopMail("forward", shop, r, cs, tok, "") }, tok.Plain},
+		{"shop reminder", func() (dsar.Mail, error) { return c.ShopMail("reminder", shop, r, cs, tok, "") }, tok.Plain},
+		{"info", func() (dsar.Mail, error) { return c.InfoRequest(r, "?") }, ""},
+		{"deny", func() (dsar.Mail, error) { return c.Denial(r) }, ""},
+		{"forwarded", func() (dsar.Mail, error) { return c.Forwarded(r, shop) }, ""},
+	} {
+		m, err := tt.render()
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if m.Secret != tt.secret {
+			t.Errorf("%s: secret %q, want %q", tt.name, m.Secret, tt.secret)
+		}
+		if tt.secret != "" && (!strings.Contains(m.Text, tt.secret) || !strings.Contains(m.HTML, tt.secret)) {
+			t.Errorf("%s: the secret is not in both bodies", tt.name)
+		}
+		if tt.secret == "" && (strings.Contains(m.Text, tok.Plain) || strings.Contains(m.HTML, tok.Plain)) {
+			t.Errorf("%s: carries the token without saying so", tt.name)
+		}
+	}
+}

@@ -23,9 +23,9 @@ func insertMail(ctx context.Context, tx execer, m dsar.Mail, now time.Time) erro
 		reqID = sql.NullString{String: m.RequestID, Valid: true}
 	}
 	_, err := tx.ExecContext(ctx, `
-		INSERT INTO outbox (request_id, to_addr, subject, text_body, html_body, created_at, next_attempt_at, kind)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		reqID, m.To, m.Subject, m.Text, m.HTML, formatTime(now), formatTime(now), orDefault(m.Kind, dsar.MailKindMail))
+		INSERT INTO outbox (request_id, to_addr, subject, text_body, html_body, created_at, next_attempt_at, kind, secret)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		reqID, m.To, m.Subject, m.Text, m.HTML, formatTime(now), formatTime(now), orDefault(m.Kind, dsar.MailKindMail), m.Secret)
 	if err != nil {
 		return mapError(fmt.Errorf("insert mail: %w", err))
 	}
@@ -87,11 +87,20 @@ func (db *DB) NextMailAt(ctx context.Context) (time.Time, bool, error) {
 // The Mark functions change only a pending mail: one cancelled by a purge
 // while it was being sent stays cancelled (and empty).
 
-// MarkMailSent records that a mail was accepted by the mail server.
+// MarkMailSent records that a mail was accepted by the mail server, and
+// cuts the token or code it carried out of the copy kept: whoever reads
+// the database later (staff, a backup) sees what was sent, not a working
+// link. A mail that failed keeps it, for staff to act on.
 func (db *DB) MarkMailSent(ctx context.Context, id int64, at time.Time) error {
-	return db.setMailState(ctx, `UPDATE outbox SET state = ?, sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ? AND state = ?`,
-		mailSent, formatTime(at), id, mailPending)
+	return db.setMailState(ctx, `
+		UPDATE outbox SET state = ?, sent_at = ?, attempts = attempts + 1, last_error = '',
+			text_body = replace(text_body, secret, ?), html_body = replace(html_body, secret, ?), secret = ''
+		WHERE id = ? AND state = ?`,
+		mailSent, formatTime(at), secretRemoved, secretRemoved, id, mailPending)
 }
+
+// secretRemoved takes the place of a sent mail's token or code.
+const secretRemoved = "[effacé après envoi]"
 
 // MarkMailRetry records a temporary failure and when to try again.
 func (db *DB) MarkMailRetry(ctx context.Context, id int64, next time.Time, reason string) error {
