@@ -1,7 +1,9 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -71,5 +73,22 @@ func TestSentMailKeepsNoSecret(t *testing.T) {
 	}
 	if text, html, _ := body(plain); text != mail("").Text || html != mail("").HTML {
 		t.Errorf("a mail without a secret changed: %q %q", text, html)
+	}
+
+	// Nor do the file's bytes keep it, once the WAL is copied back: SQLite
+	// zeroes what an UPDATE or a DELETE frees (secure_delete). The failed
+	// mail, which keeps its token, is deleted first.
+	if _, err := db.db.ExecContext(ctx, `DELETE FROM outbox WHERE id = ?`, failed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(db.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(raw, []byte(secret)) {
+		t.Errorf("the database file still holds the token's bytes")
 	}
 }

@@ -31,8 +31,10 @@ type DB struct {
 // DSN returns the connection string for the database file at path. The
 // pragmas are in the DSN so that every pooled connection gets them: WAL,
 // foreign keys, a busy timeout, immediate write transactions (so that two
-// writers queue instead of failing on upgrade), and a full sync so that an
-// acknowledged request survives a power cut.
+// writers queue instead of failing on upgrade), a full sync so that an
+// acknowledged request survives a power cut, and secure_delete, so that
+// what an erasure, a purge or a sent mail's redaction removes is zeroed in
+// the file instead of lingering in free space.
 func DSN(path string) string { return dsn(path, defaultBusyTimeout) }
 
 // defaultBusyTimeout is how long a connection waits for a lock before the
@@ -46,6 +48,7 @@ func dsn(path string, busy time.Duration) string {
 	q.Set("_journal_mode", "WAL")
 	q.Set("_synchronous", "FULL")
 	q.Set("_txlock", "immediate")
+	q.Set("_secure_delete", "on")
 	return "file:" + path + "?" + q.Encode()
 }
 
