@@ -490,3 +490,46 @@ func BenchmarkIntake(b *testing.B) {
 		})
 	}
 }
+
+// TestIntakeBatchAcrossNewYear: a batch that holds requests made on both
+// sides of the new year (in UTC, as references count) numbers each in its
+// own year's series, without gaps, and both counters are saved.
+func TestIntakeBatchAcrossNewYear(t *testing.T) {
+	ctx := context.Background()
+	db := openIntakeDB(t, filepath.Join(t.TempDir(), "dsar.db"))
+	_, release := holdWriter(t, db) // DSAR-2026-000001
+	dec31 := time.Date(2026, 12, 31, 23, 59, 59, 0, time.UTC)
+	jan1 := dec31.Add(2 * time.Second)
+	at := []time.Time{dec31, jan1, dec31, jan1, jan1}
+	reqs := make([]*dsar.Request, len(at))
+	errs := make([]error, len(at))
+	var wg sync.WaitGroup
+	for i, when := range at {
+		r, tok := newSubmission(t, i+1)
+		r.CreatedAt = when
+		reqs[i] = r
+		wg.Go(func() { errs[i] = db.CreateRequest(ctx, r, tok, intakeMail) })
+		waitFor(t, "submission queued", func() bool { return queuedIntake(db) == i+1 })
+	}
+	if err := release(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	want := []string{"DSAR-2026-000002", "DSAR-2027-000001", "DSAR-2026-000003", "DSAR-2027-000002", "DSAR-2027-000003"}
+	for i, r := range reqs {
+		if errs[i] != nil || r.Ref != want[i] {
+			t.Errorf("request %d (%s): ref %q, %v; want %s", i, at[i].Format(time.RFC3339), r.Ref, errs[i], want[i])
+		}
+	}
+	// The counters were saved: the next of each year follows on.
+	for _, tt := range []struct {
+		when time.Time
+		want string
+	}{{dec31, "DSAR-2026-000004"}, {jan1, "DSAR-2027-000004"}} {
+		r, tok := newSubmission(t, 99)
+		r.CreatedAt = tt.when
+		if err := db.CreateRequest(ctx, r, tok, intakeMail); err != nil || r.Ref != tt.want {
+			t.Errorf("next in %d: %q, %v; want %s", tt.when.Year(), r.Ref, err, tt.want)
+		}
+	}
+}
