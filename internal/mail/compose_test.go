@@ -243,3 +243,33 @@ func TestMailsMarkTheirSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestConfirmationTakesItsReferenceLate: the confirmation mail is rendered
+// before its request is numbered, with a stand-in that the number replaces
+// (dsar.RefStandIn); the result must be the mail rendered with the number.
+func TestConfirmationTakesItsReferenceLate(t *testing.T) {
+	c, err := mail.NewComposer("https://dsar.vracoop.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"fr", "en"} {
+		r := sampleRequest(lang)
+		tok := sampleToken(dsar.TokenConfirm)
+		want, err := c.Confirmation(r, tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, standIn := r.Ref, dsar.RefStandIn()
+		r.Ref = standIn
+		early, err := c.Confirmation(r, tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(early.Subject, standIn) || !strings.Contains(early.Text, standIn) || !strings.Contains(early.HTML, standIn) {
+			t.Errorf("%s: the stand-in is not in every part of the mail", lang)
+		}
+		if got := early.WithRef(standIn, ref); got != want {
+			t.Errorf("%s: rendered early then numbered:\n%+v\nwant\n%+v", lang, got, want)
+		}
+	}
+}

@@ -16,16 +16,16 @@ package sqlite
 // answered only after the transaction holding its request committed: an
 // acknowledged request is as durable as before.
 //
-// What the writer does in series is kept short: the batch's statements
-// are prepared once (prepared.go), its references are counted in memory
-// and the counter written once (refs.go), and its mails are rendered on
-// every core before its rows are written.
+// What the writer does in series is kept short: the mails are rendered by
+// the callers before they queue, with a stand-in for the reference that
+// the writer replaces; the batch's statements are prepared once
+// (prepared.go); its references are counted in memory and the counter
+// written once (refs.go).
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -46,12 +46,13 @@ const (
 
 // intake is one CreateRequest call waiting for the writer.
 type intake struct {
-	r      *dsar.Request
-	tok    dsar.Token
-	ev     dsar.Event
-	render dsar.RenderMail
-	state  atomic.Int32
-	done   chan error // buffered: the writer never blocks on a caller
+	r       *dsar.Request
+	tok     dsar.Token
+	ev      dsar.Event
+	mail    dsar.Mail // rendered with standIn where the reference goes
+	standIn string
+	state   atomic.Int32
+	done    chan error // buffered: the writer never blocks on a caller
 }
 
 // intakeQueue holds a database's submissions waiting for its writer. The
@@ -61,6 +62,7 @@ type intakeQueue struct {
 	mu      sync.Mutex
 	pending []*intake
 	running bool // a writer goroutine is draining pending
+	taken   int  // submissions taken into batches so far
 }
 
 // submitIntake queues in for the database's writer, starting the writer if
@@ -122,6 +124,7 @@ func (db *DB) takeIntake(q *intakeQueue) []*intake {
 			batch = append(batch, in)
 		}
 	}
+	q.taken += len(batch)
 	q.pending = q.pending[n:]
 	if len(batch) == 0 {
 		q.running = false
@@ -160,19 +163,9 @@ func (db *DB) commitIntake(batch []*intake) {
 		}
 		ptx := newPreparedTx(tx)
 		refs := newBatchRefs()
-		mails, renderErrs, err := renderBatch(ctx, ptx, refs, batch)
-		if err != nil {
-			tx.Rollback()
-			return err
-		}
 		for i, in := range batch {
-			if renderErrs[i] != nil {
-				in.r.Ref = ""
-				errs[i] = fmt.Errorf("render mail: %w", renderErrs[i])
-				continue
-			}
 			var abort error
-			errs[i], abort = storeIntake(ctx, ptx, refs, in, mails[i])
+			errs[i], abort = storeIntake(ctx, ptx, refs, in)
 			if abort != nil {
 				tx.Rollback()
 				return abort
@@ -200,64 +193,17 @@ func (db *DB) commitIntake(batch []*intake) {
 	}
 }
 
-// renderBatch numbers the batch provisionally, in order, and renders the
-// mails of all its requests on every core, outside the writer's serial
-// path: the mail carries the reference, and rendering was the largest
-// piece of the writer's time after SQLite's. A request whose mail does
-// not render gets its error in errs.
-func renderBatch(ctx context.Context, tx execer, refs *batchRefs, batch []*intake) (mails []dsar.Mail, errs []error, err error) {
-	for _, in := range batch {
-		if in.r.Ref, err = refs.next(ctx, tx, in.r.CreatedAt); err != nil {
-			return nil, nil, unavailable(err)
-		}
-		in.tok.RequestID = in.r.ID
-	}
-	refs.restart()
-	mails, errs = make([]dsar.Mail, len(batch)), make([]error, len(batch))
-	forEachParallel(len(batch), func(i int) {
-		mails[i], errs[i] = recoverRender(batch[i].render)(*batch[i].r, batch[i].tok)
-	})
-	return mails, errs, nil
-}
-
-// forEachParallel calls fn(0) to fn(n-1) from up to GOMAXPROCS goroutines
-// and returns when all returned.
-func forEachParallel(n int, fn func(i int)) {
-	workers := min(n, runtime.GOMAXPROCS(0))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
-				fn(i)
-			}
-		})
-	}
-	wg.Wait()
-}
-
-// storeIntake numbers one submission for good and stores it, with its
-// mail m, under a savepoint of tx. When an earlier request of the batch
-// failed, this one takes the number that request gave back, and its mail
-// is rendered again with it. It returns the submission's own error, its
-// changes then rolled back and its number given back, and abort when the
-// transaction itself is lost and the batch must be given up.
-func storeIntake(ctx context.Context, tx preparedTx, refs *batchRefs, in *intake, m dsar.Mail) (err, abort error) {
+// storeIntake numbers one submission, puts the number in its mail, and
+// stores both under a savepoint of tx. It returns the submission's own
+// error, its changes then rolled back and its number given back to the
+// next one, and abort when the transaction itself is lost and the batch
+// must be given up.
+func storeIntake(ctx context.Context, tx preparedTx, refs *batchRefs, in *intake) (err, abort error) {
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT intake`); err != nil {
 		return nil, unavailable(fmt.Errorf("savepoint: %w", err))
 	}
-	ref, err := refs.next(ctx, tx, in.r.CreatedAt)
-	if err == nil {
-		if ref != in.r.Ref {
-			in.r.Ref = ref
-			if m, err = recoverRender(in.render)(*in.r, in.tok); err != nil {
-				err = fmt.Errorf("render mail: %w", err)
-			}
-		}
-		if err == nil {
-			err = insertNew(ctx, tx, in.r, in.tok, in.ev, m)
-		}
-		if err != nil {
+	if in.r.Ref, err = refs.next(ctx, tx, in.r.CreatedAt); err == nil {
+		if err = insertNew(ctx, tx, in.r, in.tok, in.ev, in.mail.WithRef(in.standIn, in.r.Ref)); err != nil {
 			refs.giveBack(in.r.CreatedAt)
 		}
 	}
@@ -274,9 +220,8 @@ func storeIntake(ctx context.Context, tx preparedTx, refs *batchRefs, in *intake
 	return err, nil
 }
 
-// recoverRender turns a panic of render into an error: it runs in the
-// writer's goroutine, where a panic would stop the service, and must fail
-// its own request only.
+// recoverRender turns a panic of render into an error, so that a broken
+// template fails its own request only.
 func recoverRender(render dsar.RenderMail) dsar.RenderMail {
 	return func(r dsar.Request, tok dsar.Token) (m dsar.Mail, err error) {
 		defer func() {

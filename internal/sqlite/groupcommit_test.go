@@ -76,23 +76,42 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// holdWriter starts a submission whose mail does not render until release
-// is called, and returns once the writer is inside its batch: whatever is
-// submitted meanwhile waits, and goes into the next batch together.
+// holdLock takes the database's write lock from a connection of its own,
+// until release is called: the intake writer waits for it in its BEGIN.
+func holdLock(t *testing.T, db *DB) (release func()) {
+	t.Helper()
+	conn, err := db.db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := conn.BeginTx(context.Background(), nil) // BEGIN IMMEDIATE: the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func() { tx.Rollback(); conn.Close() }
+}
+
+// takenIntake counts the submissions db's writer has taken into batches.
+func takenIntake(db *DB) int {
+	q := &db.intake
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.taken
+}
+
+// holdWriter starts a submission and returns once the writer has taken it
+// into a batch that waits for the write lock, held until release is
+// called: whatever is submitted meanwhile waits, and goes into the next
+// batch together.
 func holdWriter(t *testing.T, db *DB) (r *dsar.Request, release func() error) {
 	t.Helper()
+	unlock := holdLock(t, db)
 	r, tok := newSubmission(t, 0)
-	started, gate := make(chan struct{}), make(chan struct{})
 	done := make(chan error, 1)
-	go func() {
-		done <- db.CreateRequest(context.Background(), r, tok, func(r dsar.Request, tok dsar.Token) (dsar.Mail, error) {
-			close(started)
-			<-gate
-			return intakeMail(r, tok)
-		})
-	}()
-	<-started
-	return r, func() error { close(gate); return <-done }
+	before := takenIntake(db)
+	go func() { done <- db.CreateRequest(context.Background(), r, tok, intakeMail) }()
+	waitFor(t, "the writer takes the held request", func() bool { return takenIntake(db) == before+1 })
+	return r, func() error { unlock(); return <-done }
 }
 
 func refNumber(t *testing.T, ref string) int {
@@ -159,27 +178,33 @@ func TestIntakeFailureFailsAlone(t *testing.T) {
 		r, _ := newSubmission(t, i)
 		calls = append(calls, &call{r: r, render: intakeMail})
 	}
-	// A mail that does not render, a render that panics, and a request
-	// that breaks a constraint (the ID of the held one), among the others.
+	// A mail that does not render and a render that panics fail in their
+	// callers, before anything is queued; requests that break a constraint
+	// (the ID of the held one) fail in the batch, among the others.
 	calls[2].render = func(dsar.Request, dsar.Token) (dsar.Mail, error) { return dsar.Mail{}, errRender }
 	calls[2].fails = true
 	calls[5].render = func(dsar.Request, dsar.Token) (dsar.Mail, error) { panic("boom") }
 	calls[5].fails = true
 	calls[7].r.ID = first.ID
 	calls[7].fails = true
+	calls[8].r.ID = first.ID
+	calls[8].fails = true
 
 	var wg sync.WaitGroup
-	for i, c := range calls {
-		wg.Go(func() {
-			tok, err := dsar.NewToken(c.r.ID, dsar.TokenConfirm, intakeT0.Add(time.Hour))
-			if err != nil {
-				c.err = err
-				return
-			}
+	queued := 0
+	for _, c := range calls {
+		tok, err := dsar.NewToken(c.r.ID, dsar.TokenConfirm, intakeT0.Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.render != nil && c.fails && c.r.ID != first.ID {
 			c.err = db.CreateRequest(ctx, c.r, tok, c.render)
-		})
+			continue
+		}
+		wg.Go(func() { c.err = db.CreateRequest(ctx, c.r, tok, c.render) })
 		// Queue them in order, so that the failures sit between successes.
-		waitFor(t, "submission queued", func() bool { return queuedIntake(db) == i+1 })
+		queued++
+		waitFor(t, "submission queued", func() bool { return queuedIntake(db) == queued })
 	}
 	if err := release(); err != nil {
 		t.Fatalf("held request: %v", err)
@@ -216,27 +241,28 @@ func TestIntakeFailureFailsAlone(t *testing.T) {
 	if !errors.Is(calls[2].err, errRender) {
 		t.Errorf("failed render: err = %v, want %v", calls[2].err, errRender)
 	}
-	if got, err := db.CountRequests(ctx); err != nil || got != 7 {
-		t.Errorf("stored %d requests (%v), want 7", got, err)
+	if got, err := db.CountRequests(ctx); err != nil || got != 6 {
+		t.Errorf("stored %d requests (%v), want 6", got, err)
 	}
 	mails, err := db.DueMail(ctx, intakeT0, 100)
-	if err != nil || len(mails) != 7 {
-		t.Errorf("outbox holds %d mails (%v), want 7", len(mails), err)
+	if err != nil || len(mails) != 6 {
+		t.Errorf("outbox holds %d mails (%v), want 6", len(mails), err)
 	}
-	// Each mail carries the reference its request kept, not the one it was
-	// first rendered with before a failure moved the others up.
+	// Each mail carries the reference its request was given in the batch,
+	// in place of the stand-in it was rendered with.
 	for _, m := range mails {
 		r, err := db.FindRequest(ctx, m.RequestID)
 		if err != nil || m.Subject != "["+r.Ref+"] confirm" {
 			t.Errorf("mail %q for request %s (%v)", m.Subject, r.Ref, err)
 		}
 	}
-	// The next request takes the next number: none was lost.
+	// The next request takes the next number: none was lost, not even the
+	// one the batch's last request gave back.
 	r, tok := newSubmission(t, 99)
 	if err := db.CreateRequest(ctx, r, tok, intakeMail); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := r.Ref, dsar.FormatRef(2026, 8); got != want {
+	if got, want := r.Ref, dsar.FormatRef(2026, 7); got != want {
 		t.Errorf("next ref = %s, want %s", got, want)
 	}
 }
@@ -244,32 +270,29 @@ func TestIntakeFailureFailsAlone(t *testing.T) {
 func TestIntakeCancelledCaller(t *testing.T) {
 	ctx := context.Background()
 	db := openIntakeDB(t, filepath.Join(t.TempDir(), "dsar.db"))
-	_, release := holdWriter(t, db)
+	unlock := holdLock(t, db)
 
-	// a gives up while queued; b cancels its context once its request is
-	// in a batch (from its render); c is an ordinary caller.
+	// b cancels its context once its request is in a batch (the writer
+	// waits for the lock with it); a gives up while queued behind it; c is
+	// an ordinary caller.
+	b, bTok := newSubmission(t, 2)
+	bCtx, cancelB := context.WithCancel(ctx)
+	defer cancelB()
+	bErr := make(chan error, 1)
+	go func() { bErr <- db.CreateRequest(bCtx, b, bTok, intakeMail) }()
+	waitFor(t, "b taken", func() bool { return takenIntake(db) == 1 })
+
 	a, aTok := newSubmission(t, 1)
 	aCtx, cancelA := context.WithCancel(ctx)
 	aErr := make(chan error, 1)
 	go func() { aErr <- db.CreateRequest(aCtx, a, aTok, intakeMail) }()
 	waitFor(t, "a queued", func() bool { return queuedIntake(db) == 1 })
-
-	b, bTok := newSubmission(t, 2)
-	bCtx, cancelB := context.WithCancel(ctx)
-	defer cancelB()
-	bErr := make(chan error, 1)
-	go func() {
-		bErr <- db.CreateRequest(bCtx, b, bTok, func(r dsar.Request, tok dsar.Token) (dsar.Mail, error) {
-			cancelB()
-			return intakeMail(r, tok)
-		})
-	}()
-	waitFor(t, "b queued", func() bool { return queuedIntake(db) == 2 })
 	c, cTok := newSubmission(t, 3)
 	cErr := make(chan error, 1)
 	go func() { cErr <- db.CreateRequest(ctx, c, cTok, intakeMail) }()
-	waitFor(t, "c queued", func() bool { return queuedIntake(db) == 3 })
+	waitFor(t, "c queued", func() bool { return queuedIntake(db) == 2 })
 
+	cancelB()
 	cancelA()
 	select {
 	case err := <-aErr:
@@ -279,9 +302,12 @@ func TestIntakeCancelledCaller(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("a cancelled caller still waits for the writer")
 	}
-	if err := release(); err != nil {
-		t.Fatal(err)
+	select {
+	case err := <-bErr:
+		t.Fatalf("b returned (%v) before its batch committed", err)
+	case <-time.After(50 * time.Millisecond):
 	}
+	unlock()
 	if err := <-bErr; err != nil {
 		t.Errorf("b, cancelled once in the batch: err = %v, want nil (it was stored)", err)
 	}
@@ -296,8 +322,8 @@ func TestIntakeCancelledCaller(t *testing.T) {
 			t.Errorf("%s not stored: %v", r.Ref, err)
 		}
 	}
-	if a.Ref != "" || b.Ref != dsar.FormatRef(2026, 2) || c.Ref != dsar.FormatRef(2026, 3) {
-		t.Errorf("refs a=%q b=%q c=%q, want none, 2 and 3", a.Ref, b.Ref, c.Ref)
+	if a.Ref != "" || b.Ref != dsar.FormatRef(2026, 1) || c.Ref != dsar.FormatRef(2026, 2) {
+		t.Errorf("refs a=%q b=%q c=%q, want none, 1 and 2", a.Ref, b.Ref, c.Ref)
 	}
 }
 

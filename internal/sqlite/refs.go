@@ -60,14 +60,6 @@ func (b *batchRefs) next(ctx context.Context, tx execer, now time.Time) (string,
 // request was rolled back.
 func (b *batchRefs) giveBack(now time.Time) { b.last[now.In(time.UTC).Year()]-- }
 
-// restart forgets the numbers given, keeping the counters read: what was
-// given was provisional.
-func (b *batchRefs) restart() {
-	for year, n := range b.stored {
-		b.last[year] = n
-	}
-}
-
 // save writes the counters that moved.
 func (b *batchRefs) save(ctx context.Context, tx execer) error {
 	for year, n := range b.last {

@@ -16,9 +16,19 @@ import (
 func (db *DB) CreateRequest(ctx context.Context, r *dsar.Request, confirm dsar.Token, render dsar.RenderMail) error {
 	ev := dsar.Event{At: r.CreatedAt, Actor: dsar.ActorPerson, Type: dsar.EventStatus, To: r.Status,
 		Note: "submitted via " + string(r.Channel)}
-	// The intake writer stores it with the others that arrive meanwhile,
-	// in one transaction (groupcommit.go).
-	in := &intake{r: r, tok: confirm, ev: ev, render: render}
+	// The mail is rendered here, in the caller's goroutine, with a stand-in
+	// for the reference (dsar.RefStandIn); the intake writer numbers the
+	// request, puts the number in the mail, and stores it with the others
+	// that arrive meanwhile, in one transaction (groupcommit.go).
+	confirm.RequestID = r.ID
+	standIn := dsar.RefStandIn()
+	r.Ref = standIn
+	m, err := recoverRender(render)(*r, confirm)
+	r.Ref = ""
+	if err != nil {
+		return fmt.Errorf("render mail: %w", err)
+	}
+	in := &intake{r: r, tok: confirm, ev: ev, mail: m, standIn: standIn}
 	return db.submitIntake(ctx, in)
 }
 
