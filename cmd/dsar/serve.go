@@ -67,6 +67,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 		return err
 	}
 	ops := web.NewOps(web.OpsOptions{Store: db, Logger: logger, MaxMailAge: cfg.ReadyMaxMailAge})
+	db.ObserveIntake(ops.ObserveIntakeBatch)
 	clients, stopOdoo, err := odooClients(cfg, logger, ops.ObserveOdooCall)
 	if err != nil {
 		return err

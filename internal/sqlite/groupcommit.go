@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/vracoop/dsar/internal/dsar"
 )
@@ -53,6 +54,20 @@ type intake struct {
 	standIn string
 	state   atomic.Int32
 	done    chan error // buffered: the writer never blocks on a caller
+}
+
+// IntakeObserver is told of each batch the intake writer stored (or
+// failed to store): how many requests it held, and how long its
+// transaction took, COMMIT and its flush included.
+type IntakeObserver func(size int, d time.Duration, err error)
+
+// ObserveIntake sets who is told of each intake batch; nil: nobody.
+func (db *DB) ObserveIntake(observe IntakeObserver) {
+	if observe == nil {
+		db.intakeObserver.Store(nil)
+		return
+	}
+	db.intakeObserver.Store(&observe)
 }
 
 // intakeQueue holds a database's submissions waiting for its writer. The
@@ -145,6 +160,7 @@ var errBatchAborted = fmt.Errorf("%w: the batch this request was stored in was r
 func (db *DB) commitIntake(batch []*intake) {
 	ctx := context.Background()
 	errs := make([]error, len(batch))
+	start := time.Now()
 	err := func() error {
 		conn, err := db.db.Conn(ctx)
 		if err != nil {
@@ -180,6 +196,9 @@ func (db *DB) commitIntake(batch []*intake) {
 		}
 		return nil
 	}()
+	if observe := db.intakeObserver.Load(); observe != nil {
+		(*observe)(len(batch), time.Since(start), err)
+	}
 	for i, in := range batch {
 		if err != nil {
 			// Nothing of the batch was stored: the references given out

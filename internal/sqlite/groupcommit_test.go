@@ -331,6 +331,16 @@ func TestIntakeAfterClose(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "dsar.db")
 	db := openIntakeDB(t, path)
+	var mu sync.Mutex
+	var observed, failed int
+	db.ObserveIntake(func(size int, d time.Duration, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		observed += size
+		if err != nil {
+			failed += size
+		}
+	})
 	held, release := holdWriter(t, db)
 
 	// Callers wait behind the held batch while the database closes: each
@@ -367,6 +377,16 @@ func TestIntakeAfterClose(t *testing.T) {
 	if err := db.CreateRequest(ctx, r, tok, intakeMail); dsar.ErrorCode(err) != dsar.EUNAVAILABLE {
 		t.Errorf("after Close: err = %v, want unavailable", err)
 	}
+	// The observer saw every batch, and the failed ones as failed.
+	mu.Lock()
+	wantFailed := n
+	if heldErr != nil {
+		wantFailed++
+	}
+	if observed != n+1+1 || failed != wantFailed+1 {
+		t.Errorf("observed %d submissions, %d in failed batches; want %d and %d", observed, failed, n+2, wantFailed+1)
+	}
+	mu.Unlock()
 	if q := queuedIntake(db); q != 0 {
 		t.Errorf("%d submissions left queued", q)
 	}

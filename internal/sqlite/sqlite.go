@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -26,6 +27,8 @@ type DB struct {
 	db     *sql.DB
 	path   string
 	intake intakeQueue // submissions waiting for group commit (groupcommit.go)
+
+	intakeObserver atomic.Pointer[IntakeObserver]
 }
 
 // DSN returns the connection string for the database file at path. The

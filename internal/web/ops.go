@@ -64,6 +64,9 @@ type Ops struct {
 	httpDuration *prometheus.HistogramVec
 	odooDuration *prometheus.HistogramVec
 	odooErrors   *prometheus.CounterVec
+	intakeSize   prometheus.Histogram
+	intakeTime   prometheus.Histogram
+	intakeFailed prometheus.Counter
 }
 
 // latencyBuckets, in seconds, from a page served from memory to an Odoo
@@ -100,8 +103,23 @@ func NewOps(opt OpsOptions) *Ops {
 			Name: "dsar_odoo_call_errors_total",
 			Help: "Calls to Odoo that failed, by instance and method.",
 		}, []string{"instance", "method"}),
+		intakeSize: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "dsar_intake_batch_size",
+			Help:    "Form submissions stored together in one transaction (group commit): mostly 1 means no concurrency, or batches not forming.",
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64},
+		}),
+		intakeTime: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "dsar_intake_batch_duration_seconds",
+			Help:    "Time to store one batch of form submissions, COMMIT and its flush to disk included: what every submitter of the batch waits.",
+			Buckets: latencyBuckets,
+		}),
+		intakeFailed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "dsar_intake_batch_failures_total",
+			Help: "Batches of form submissions that could not be stored (database locked, full or failing): their submitters were asked to try again.",
+		}),
 	}
 	o.registry.MustRegister(o.httpRequests, o.httpDuration, o.odooDuration, o.odooErrors,
+		o.intakeSize, o.intakeTime, o.intakeFailed,
 		storeCollector{o}, collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	o.metrics = promhttp.HandlerFor(o.registry, promhttp.HandlerOpts{
@@ -174,6 +192,19 @@ func (o *Ops) ObserveOdooCall(instance, method string, d time.Duration, err erro
 	o.odooDuration.WithLabelValues(instance, method).Observe(d.Seconds())
 	if err != nil {
 		o.odooErrors.WithLabelValues(instance, method).Inc()
+	}
+}
+
+// ObserveIntakeBatch records one batch of form submissions stored
+// together: how many, how long, and whether it failed. Safe on a nil *Ops.
+func (o *Ops) ObserveIntakeBatch(size int, d time.Duration, err error) {
+	if o == nil {
+		return
+	}
+	o.intakeSize.Observe(float64(size))
+	o.intakeTime.Observe(d.Seconds())
+	if err != nil {
+		o.intakeFailed.Inc()
 	}
 }
 

@@ -43,6 +43,7 @@ func newOpsHarness(t *testing.T) *opsHarness {
 	db := openTestDB(t)
 	h := &opsHarness{t: t, db: db, now: opsT0}
 	h.ops = web.NewOps(web.OpsOptions{Store: db, Now: h.clock, Logger: quiet})
+	db.ObserveIntake(h.ops.ObserveIntakeBatch)
 	h.e = gin.New()
 	h.e.Use(h.ops.Middleware(), gin.RecoveryWithWriter(io.Discard))
 	h.ops.Register(h.e)
@@ -198,6 +199,10 @@ func TestMetrics(t *testing.T) {
 		`dsar_http_request_duration_seconds_count{method="GET",route="/c/:token"} 2`,
 		`dsar_odoo_call_duration_seconds_count{instance="VRACOOP",method="search_read"} 2`,
 		`dsar_odoo_call_errors_total{instance="VRACOOP",method="search_read"} 1`,
+		`dsar_intake_batch_size_count 1`,
+		`dsar_intake_batch_size_bucket{le="1"} 1`,
+		`dsar_intake_batch_duration_seconds_count 1`,
+		`dsar_intake_batch_failures_total 0`,
 		"go_goroutines ",
 		"process_resident_memory_bytes ",
 	} {
