@@ -36,7 +36,9 @@ func TestOpsOnMainPort(t *testing.T) {
 	var body string
 	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		_, body = httpGet(t, svc.url+"/metrics")
-		if strings.Contains(body, `dsar_odoo_call_duration_seconds_count{instance="VRACOOP"`) {
+		// The lookup's first calls (version, authenticate, fields_get)
+		// show before its searches: wait for what is checked below.
+		if strings.Contains(body, `dsar_odoo_call_duration_seconds_count{instance="VRACOOP",method="search_read"}`) {
 			break
 		}
 	}
