@@ -35,38 +35,52 @@ func decodeMethodCall(body []byte) (*methodCall, error) {
 		return nil, err
 	}
 	if root.Name.Local != "methodCall" {
-		return nil, fmt.Errorf("unexpected tag %q", root.Name.Local)
+		return nil, unexpected(root)
 	}
 	call := &methodCall{}
+	err = eachChild(d, func(t xml.StartElement) (err error) {
+		switch t.Name.Local {
+		case "methodName":
+			var name string
+			name, err = readText(d)
+			call.method = strings.TrimSpace(name)
+		case "params":
+			call.params, err = readParams(d)
+		default:
+			err = unexpected(t)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if call.method == "" {
+		return nil, errors.New("no methodName")
+	}
+	return call, nil
+}
+
+// eachChild calls fn with each child element of the element whose start
+// tag was just read, then reads that element's end tag; character data
+// between the children is skipped. fn must read its child to its end.
+func eachChild(d *xml.Decoder, fn func(child xml.StartElement) error) error {
 	for {
 		tok, err := d.Token()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			switch t.Name.Local {
-			case "methodName":
-				s, err := readText(d)
-				if err != nil {
-					return nil, err
-				}
-				call.method = strings.TrimSpace(s)
-			case "params":
-				if call.params, err = readParams(d); err != nil {
-					return nil, err
-				}
-			default:
-				return nil, fmt.Errorf("unexpected tag %q", t.Name.Local)
+			if err := fn(t); err != nil {
+				return err
 			}
 		case xml.EndElement:
-			if call.method == "" {
-				return nil, errors.New("no methodName")
-			}
-			return call, nil
+			return nil
 		}
 	}
 }
+
+func unexpected(t xml.StartElement) error { return fmt.Errorf("unexpected tag %q", t.Name.Local) }
 
 func nextStart(d *xml.Decoder) (xml.StartElement, error) {
 	for {
@@ -92,7 +106,7 @@ func readText(d *xml.Decoder) (string, error) {
 		case xml.CharData:
 			b.Write(t)
 		case xml.StartElement:
-			return "", fmt.Errorf("unexpected tag %q", t.Name.Local)
+			return "", unexpected(t)
 		case xml.EndElement:
 			return b.String(), nil
 		}
@@ -101,53 +115,36 @@ func readText(d *xml.Decoder) (string, error) {
 
 func readParams(d *xml.Decoder) ([]any, error) {
 	params := []any{}
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return nil, err
+	err := eachChild(d, func(t xml.StartElement) error {
+		if t.Name.Local != "param" {
+			return unexpected(t)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Local != "param" {
-				return nil, fmt.Errorf("unexpected tag %q", t.Name.Local)
-			}
-			v, err := readWrapped(d, "value")
-			if err != nil {
-				return nil, err
-			}
-			params = append(params, v)
-		case xml.EndElement:
-			return params, nil
-		}
+		v, err := readWrapped(d, "value")
+		params = append(params, v)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return params, nil
 }
 
 // readWrapped reads the one <value> inside a <param> (or <member>) and the
 // end of the enclosing element.
-func readWrapped(d *xml.Decoder, want string) (any, error) {
-	var v any
+func readWrapped(d *xml.Decoder, want string) (v any, err error) {
 	seen := false
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return nil, err
+	err = eachChild(d, func(t xml.StartElement) (err error) {
+		if t.Name.Local != want || seen {
+			return unexpected(t)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Local != want || seen {
-				return nil, fmt.Errorf("unexpected tag %q", t.Name.Local)
-			}
-			if v, err = readValue(d); err != nil {
-				return nil, err
-			}
-			seen = true
-		case xml.EndElement:
-			if !seen {
-				return nil, errors.New("missing value")
-			}
-			return v, nil
-		}
+		seen = true
+		v, err = readValue(d)
+		return err
+	})
+	if err == nil && !seen {
+		err = errors.New("missing value")
 	}
+	return v, err
 }
 
 // readValue reads the content of a <value> element, its start tag consumed.
@@ -165,7 +162,7 @@ func readValue(d *xml.Decoder) (any, error) {
 			text.Write(t)
 		case xml.StartElement:
 			if hasType {
-				return nil, fmt.Errorf("unexpected tag %q", t.Name.Local)
+				return nil, unexpected(t)
 			}
 			if typed, err = readTyped(d, t.Name.Local); err != nil {
 				return nil, err
@@ -234,81 +231,53 @@ func readTyped(d *xml.Decoder, tag string) (any, error) {
 
 func readArray(d *xml.Decoder) ([]any, error) {
 	out := []any{}
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return nil, err
+	var item func(t xml.StartElement) error
+	item = func(t xml.StartElement) error {
+		switch t.Name.Local {
+		case "data":
+			return eachChild(d, item)
+		case "value":
+			v, err := readValue(d)
+			out = append(out, v)
+			return err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "data":
-			case "value":
-				v, err := readValue(d)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, v)
-			default:
-				return nil, fmt.Errorf("unexpected tag %q", t.Name.Local)
-			}
-		case xml.EndElement:
-			if t.Name.Local == "array" {
-				return out, nil
-			}
-		}
+		return unexpected(t)
 	}
+	if err := eachChild(d, item); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func readStruct(d *xml.Decoder) (map[string]any, error) {
 	out := map[string]any{}
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return nil, err
+	err := eachChild(d, func(t xml.StartElement) error {
+		if t.Name.Local != "member" {
+			return unexpected(t)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Local != "member" {
-				return nil, fmt.Errorf("unexpected tag %q", t.Name.Local)
-			}
-			name, v, err := readMember(d)
-			if err != nil {
-				return nil, err
-			}
-			out[name] = v
-		case xml.EndElement:
-			return out, nil
-		}
+		name, v, err := readMember(d)
+		out[name] = v
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
-func readMember(d *xml.Decoder) (string, any, error) {
-	var name string
-	var v any
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return "", nil, err
+func readMember(d *xml.Decoder) (name string, v any, err error) {
+	err = eachChild(d, func(t xml.StartElement) (err error) {
+		switch t.Name.Local {
+		case "name":
+			name, err = readText(d)
+		case "value":
+			v, err = readValue(d)
+		default:
+			err = unexpected(t)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "name":
-				if name, err = readText(d); err != nil {
-					return "", nil, err
-				}
-			case "value":
-				if v, err = readValue(d); err != nil {
-					return "", nil, err
-				}
-			default:
-				return "", nil, fmt.Errorf("unexpected tag %q", t.Name.Local)
-			}
-		case xml.EndElement:
-			return name, v, nil
-		}
-	}
+		return err
+	})
+	return name, v, err
 }
 
 // marshalError is a value OdooMarshaller refuses (a TypeError or
