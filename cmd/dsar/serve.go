@@ -135,13 +135,21 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 			logger.Error("Outbox worker stopped", "error", err)
 		}
 	})
-	wg.Go(func() { expireUnconfirmed(ctx, db, logger, time.Minute) })
-	wg.Go(func() { remind(ctx, db, composer, worker.Notify, logger, time.Hour) })
-	wg.Go(func() { remindShops(ctx, db, composer, worker.Notify, logger, time.Hour) })
-	wg.Go(func() { sendCallbacks(ctx, db, sealer, worker.Notify, logger, 10*time.Second) })
+	jobs := []struct {
+		every time.Duration
+		run   func(now time.Time)
+	}{
+		{time.Minute, func(now time.Time) { expireUnconfirmed(ctx, db, logger, now) }},
+		{time.Hour, func(now time.Time) { remind(ctx, db, composer, worker.Notify, logger, now) }},
+		{time.Hour, func(now time.Time) { remindShops(ctx, db, composer, worker.Notify, logger, now) }},
+		{10 * time.Second, func(now time.Time) { sendCallbacks(ctx, db, sealer, worker.Notify, logger, now) }},
+		{24 * time.Hour, func(now time.Time) { purgeClosed(ctx, db, cfg.KeepClosed, logger, now) }},
+		{time.Hour, func(now time.Time) { expirePackages(ctx, db, logger, now) }},
+	}
+	for _, j := range jobs {
+		wg.Go(func() { periodically(ctx, j.every, j.run) })
+	}
 	wg.Go(func() { runner.Run(ctx, 5*time.Second) })
-	wg.Go(func() { purgeClosed(ctx, db, cfg.KeepClosed, logger, 24*time.Hour) })
-	wg.Go(func() { expirePackages(ctx, db, logger, time.Hour) })
 
 	if cfg.OpsAddr != "" {
 		opsLn, err := net.Listen("tcp", cfg.OpsAddr)
@@ -203,30 +211,35 @@ func newSender(cfg config.Config, logger *slog.Logger) (mail.Sender, web.Mailbox
 	return s, nil, nil
 }
 
-// expireUnconfirmed closes, every interval, the requests whose
-// confirmation link expired, and purges their personal fields; it also
-// deletes expired staff sessions.
-func expireUnconfirmed(ctx context.Context, db *sqlite.DB, logger *slog.Logger, every time.Duration) {
+// periodically runs job at once, then every interval, until ctx ends.
+func periodically(ctx context.Context, every time.Duration, job func(now time.Time)) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		refs, err := db.ExpireUnconfirmed(ctx, time.Now())
-		if err != nil && ctx.Err() == nil {
-			logger.Error("Expiring unconfirmed requests failed", "error", err)
-		}
-		for _, ref := range refs {
-			logger.Info("Request not confirmed in time: closed and purged", "ref", ref)
-		}
-		if n, err := db.DeleteExpiredSessions(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			logger.Error("Deleting expired staff sessions failed", "error", err)
-		} else if n > 0 {
-			logger.Info("Expired staff sessions deleted", "count", n)
-		}
+		job(time.Now())
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// expireUnconfirmed closes the requests whose
+// confirmation link expired, and purges their personal fields; it also
+// deletes expired staff sessions.
+func expireUnconfirmed(ctx context.Context, db *sqlite.DB, logger *slog.Logger, now time.Time) {
+	refs, err := db.ExpireUnconfirmed(ctx, now)
+	if err != nil && ctx.Err() == nil {
+		logger.Error("Expiring unconfirmed requests failed", "error", err)
+	}
+	for _, ref := range refs {
+		logger.Info("Request not confirmed in time: closed and purged", "ref", ref)
+	}
+	if n, err := db.DeleteExpiredSessions(ctx, now); err != nil && ctx.Err() == nil {
+		logger.Error("Deleting expired staff sessions failed", "error", err)
+	} else if n > 0 {
+		logger.Info("Expired staff sessions deleted", "count", n)
 	}
 }
 
@@ -245,73 +258,44 @@ func logRegisterFindings(reg *register.Register, logger *slog.Logger) int {
 	return errs
 }
 
-// remind sends, every interval, the reminders of requests due within a
+// remind sends, the reminders of requests due within a
 // week or overdue.
-func remind(ctx context.Context, db *sqlite.DB, composer *mail.Composer, notify func(), logger *slog.Logger, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		now := time.Now()
-		n, err := db.SendReminders(ctx, dsar.DateOf(now), now, composer.Reminders)
-		if err != nil && ctx.Err() == nil {
-			logger.Error("Sending reminders failed", "error", err)
-		} else if n > 0 {
-			logger.Info("Reminders sent to staff", "requests", n)
-			notify()
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+func remind(ctx context.Context, db *sqlite.DB, composer *mail.Composer, notify func(), logger *slog.Logger, now time.Time) {
+	n, err := db.SendReminders(ctx, dsar.DateOf(now), now, composer.Reminders)
+	if err != nil && ctx.Err() == nil {
+		logger.Error("Sending reminders failed", "error", err)
+	} else if n > 0 {
+		logger.Info("Reminders sent to staff", "requests", n)
+		notify()
 	}
 }
 
-// expirePackages deletes, every interval, the access packages whose link
+// expirePackages deletes, the access packages whose link
 // expired, file and all.
-func expirePackages(ctx context.Context, db *sqlite.DB, logger *slog.Logger, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		pkgs, err := db.ExpirePackages(ctx, time.Now())
-		if err != nil && ctx.Err() == nil {
-			logger.Error("Expiring access packages failed", "error", err)
+func expirePackages(ctx context.Context, db *sqlite.DB, logger *slog.Logger, now time.Time) {
+	pkgs, err := db.ExpirePackages(ctx, now)
+	if err != nil && ctx.Err() == nil {
+		logger.Error("Expiring access packages failed", "error", err)
+	}
+	for _, p := range pkgs {
+		if err := os.Remove(p.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			logger.Error("Deleting an expired access package failed", "package_id", p.ID, "error", err)
+			continue
 		}
-		for _, p := range pkgs {
-			if err := os.Remove(p.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
-				logger.Error("Deleting an expired access package failed", "package_id", p.ID, "error", err)
-				continue
-			}
-			logger.Info("Expired access package deleted", "package_id", p.ID)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+		logger.Info("Expired access package deleted", "package_id", p.ID)
 	}
 }
 
-// purgeClosed reduces, every interval, the requests closed longer than
+// purgeClosed reduces, the requests closed longer than
 // keep ago to minimal records without personal data, and logs what it
 // purged.
-func purgeClosed(ctx context.Context, db *sqlite.DB, keep time.Duration, logger *slog.Logger, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		now := time.Now()
-		refs, err := db.PurgeClosed(ctx, now.Add(-keep), now)
-		if err != nil && ctx.Err() == nil {
-			logger.Error("Purging closed requests failed", "error", err)
-		}
-		if len(refs) > 0 {
-			logger.Info("Closed requests past their retention reduced to minimal records", "count", len(refs), "refs", refs)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+func purgeClosed(ctx context.Context, db *sqlite.DB, keep time.Duration, logger *slog.Logger, now time.Time) {
+	refs, err := db.PurgeClosed(ctx, now.Add(-keep), now)
+	if err != nil && ctx.Err() == nil {
+		logger.Error("Purging closed requests failed", "error", err)
+	}
+	if len(refs) > 0 {
+		logger.Info("Closed requests past their retention reduced to minimal records", "count", len(refs), "refs", refs)
 	}
 }
 

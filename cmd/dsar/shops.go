@@ -118,25 +118,15 @@ func (e *odooExecutor) Apply(ctx context.Context, instance string, s dsar.Step) 
 	return nil, nil, fmt.Errorf("no Odoo instance named %q is configured", instance)
 }
 
-// remindShops reminds, every interval, the shops that have not answered a
+// remindShops reminds the shops that have not answered a
 // forwarded request within a week, once per case.
-func remindShops(ctx context.Context, db *sqlite.DB, composer *mail.Composer, notify func(), logger *slog.Logger, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		now := time.Now()
-		n, err := db.RemindShops(ctx, now.Add(-7*24*time.Hour), now, composer.ShopMail)
-		if err != nil && ctx.Err() == nil {
-			logger.Error("Reminding shops failed", "error", err)
-		} else if n > 0 {
-			logger.Info("Shops reminded of forwarded requests", "cases", n)
-			notify()
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+func remindShops(ctx context.Context, db *sqlite.DB, composer *mail.Composer, notify func(), logger *slog.Logger, now time.Time) {
+	n, err := db.RemindShops(ctx, now.Add(-7*24*time.Hour), now, composer.ShopMail)
+	if err != nil && ctx.Err() == nil {
+		logger.Error("Reminding shops failed", "error", err)
+	} else if n > 0 {
+		logger.Info("Shops reminded of forwarded requests", "cases", n)
+		notify()
 	}
 }
 
@@ -271,11 +261,9 @@ func shopAPIKey(ctx context.Context, cfg config.Config, db *sqlite.DB, id int64,
 
 func callbackLabel(id int64) string { return fmt.Sprintf("shop:%d:callback", id) }
 
-// sendCallbacks queues, every interval, the signed status callbacks of the
+// sendCallbacks queues the signed status callbacks of the
 // API requests whose status changed.
-func sendCallbacks(ctx context.Context, db *sqlite.DB, sealer *seal.Key, notify func(), logger *slog.Logger, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
+func sendCallbacks(ctx context.Context, db *sqlite.DB, sealer *seal.Key, notify func(), logger *slog.Logger, now time.Time) {
 	render := func(a dsar.APIRequest, r dsar.Request, shop dsar.Shop, status string) ([]dsar.Mail, error) {
 		if len(shop.CallbackSealed) == 0 {
 			return nil, nil
@@ -286,17 +274,10 @@ func sendCallbacks(ctx context.Context, db *sqlite.DB, sealer *seal.Key, notify 
 		}
 		return opendsr.Callbacks(a, r, status, []byte(secret))
 	}
-	for {
-		n, err := db.QueueCallbacks(ctx, time.Now(), render)
-		if err != nil && ctx.Err() == nil {
-			logger.Error("Queueing OpenDSR callbacks failed", "error", err)
-		} else if n > 0 {
-			notify()
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	n, err := db.QueueCallbacks(ctx, now, render)
+	if err != nil && ctx.Err() == nil {
+		logger.Error("Queueing OpenDSR callbacks failed", "error", err)
+	} else if n > 0 {
+		notify()
 	}
 }
