@@ -294,13 +294,13 @@ func TestSMTPOutage(t *testing.T) {
 	}
 
 	smtp.Restart(t)
-	msgs := smtp.Wait(t, n, 10*time.Second)
+	smtp.Wait(t, n, 10*time.Second)
 	time.Sleep(700 * time.Millisecond) // time for any duplicate to show up
 	svc.stop()
 	startService(t, env) // a restart must not send anything again
 	time.Sleep(700 * time.Millisecond)
 
-	msgs = smtp.Messages()
+	msgs := smtp.Messages()
 	if len(msgs) != n {
 		t.Fatalf("%d messages delivered, want %d", len(msgs), n)
 	}

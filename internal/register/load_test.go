@@ -20,7 +20,7 @@ func TestEmbedded(t *testing.T) {
 			t.Errorf("embedded register: %s", f)
 		}
 	}
-	if Default() != Default() {
+	if first, again := Default(), Default(); first != again {
 		t.Error("Default() parsed the register twice")
 	}
 }

@@ -54,7 +54,6 @@ func fld(name, ttype, label string) *fieldDef {
 	return &fieldDef{name: name, ttype: ttype, label: label, store: true}
 }
 func char(name, label string) *fieldDef      { return fld(name, "char", label) }
-func text(name, label string) *fieldDef      { return fld(name, "text", label) }
 func htmlField(name, label string) *fieldDef { return fld(name, "html", label) }
 func integer(name, label string) *fieldDef {
 	return fld(name, "integer", label)
