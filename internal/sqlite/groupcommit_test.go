@@ -579,3 +579,24 @@ func TestIntakeBatchAcrossNewYear(t *testing.T) {
 		}
 	}
 }
+
+// TestIntakeMailMustCarryTheReference: a renderer that does not write the
+// reference as given (here, in lower case) would leave the stand-in's
+// disguise in the mail and no number: the request is refused before it is
+// queued, and nothing is stored.
+func TestIntakeMailMustCarryTheReference(t *testing.T) {
+	ctx := context.Background()
+	db := openIntakeDB(t, filepath.Join(t.TempDir(), "dsar.db"))
+	r, tok := newSubmission(t, 1)
+	err := db.CreateRequest(ctx, r, tok, func(r dsar.Request, tok dsar.Token) (dsar.Mail, error) {
+		m, err := intakeMail(r, tok)
+		m.Subject = strings.ToLower(m.Subject)
+		return m, err
+	})
+	if err == nil || !strings.Contains(err.Error(), "reference") {
+		t.Errorf("err = %v, want the reference missing", err)
+	}
+	if n, err := db.CountRequests(ctx); err != nil || n != 0 || takenIntake(db) != 0 {
+		t.Errorf("%d requests stored (%v), %d taken", n, err, takenIntake(db))
+	}
+}

@@ -28,6 +28,11 @@ func (db *DB) CreateRequest(ctx context.Context, r *dsar.Request, confirm dsar.T
 	if err != nil {
 		return fmt.Errorf("render mail: %w", err)
 	}
+	if !strings.Contains(m.Subject, standIn) {
+		// The number could not be put in its place: better no request than
+		// a mail without its reference.
+		return errors.New("render mail: the subject does not carry the reference as given")
+	}
 	in := &intake{r: r, tok: confirm, ev: ev, mail: m, standIn: standIn}
 	return db.submitIntake(ctx, in)
 }
