@@ -20,6 +20,7 @@ type Composer struct {
 	BaseURL string // public URL of the portal, without trailing slash
 	html    map[string]*htmltemplate.Template
 	text    map[string]*texttemplate.Template
+	confirm map[i18n.Lang]prerendered // the confirmation, with holes (prerender.go)
 }
 
 // mailNames lists every mail template pair under templates/mail.
@@ -40,6 +41,14 @@ func NewComposer(baseURL string) (*Composer, error) {
 			return nil, fmt.Errorf("parse mail template %s: %w", name, err)
 		}
 		c.html[name], c.text[name] = h, t
+	}
+	c.confirm = map[i18n.Lang]prerendered{}
+	for _, lang := range i18n.Langs {
+		p, err := c.prerender(lang)
+		if err != nil {
+			return nil, err
+		}
+		c.confirm[lang] = p
 	}
 	return c, nil
 }
@@ -78,6 +87,18 @@ type outcomeBlock struct {
 // Confirmation renders the mail that asks a person to confirm their email
 // address; tok is the confirmation token.
 func (c *Composer) Confirmation(r dsar.Request, tok dsar.Token) (dsar.Mail, error) {
+	lang := langOf(r)
+	if p, ok := c.confirm[lang]; ok {
+		if vals, ok := c.confirmationValues(r, tok, lang); ok {
+			return dsar.Mail{RequestID: r.ID, To: r.Email, Subject: p.subject.fill(&vals),
+				Text: p.text.fill(&vals), HTML: p.html.fill(&vals), Secret: tok.Plain}, nil
+		}
+	}
+	return c.renderConfirmation(r, tok)
+}
+
+// renderConfirmation executes the confirmation's templates.
+func (c *Composer) renderConfirmation(r dsar.Request, tok dsar.Token) (dsar.Mail, error) {
 	lang := langOf(r)
 	v := c.view(r, "mail.confirm.subject", "mail.footer")
 	v.Link = c.BaseURL + "/c/" + tok.Plain
