@@ -1,17 +1,18 @@
 // Command loadgen measures dsar under load: the intake of requests through
-// the public form, compared with a trivial Gin handler measured in the same
-// run, and the staff queue page on a large database. It sends traffic to
+// the public form, compared with two yardsticks measured in the same run (a
+// trivial Gin handler, and a minimal form stored with group commit:
+// minimal.go), and the staff queue page on a large database. It sends traffic to
 // loopback addresses only, for a bounded time, and stops by itself.
 //
 // Against a running service (nothing started):
 //
-//	loadgen -url http://127.0.0.1:8080 [-trivial-url URL] [-staff-email E -staff-password P] [-db PATH]
+//	loadgen -url http://127.0.0.1:8080 [-trivial-url URL] [-minimal-url URL] [-staff-email E -staff-password P] [-db PATH]
 //
 // Self-contained (-self): it seeds a database with -queue requests (through
 // internal/sqlite, see seed.go), creates a staff account with "dsar user
 // add", starts the dsar binary given by -bin on that database with
-// DSAR_RATE_LIMIT=0, and starts itself again as the trivial handler; both
-// are separate processes, so that their peak memory (VmHWM) can be read
+// DSAR_RATE_LIMIT=0, and starts itself again as the trivial handler and as
+// the minimal form; all three are separate processes, so that their peak memory (VmHWM) can be read
 // and neither shares the load generator's heap:
 //
 //	go build -o /tmp/dsar ./cmd/dsar && go build -o /tmp/loadgen ./cmd/loadgen
@@ -55,6 +56,8 @@ type config struct {
 	kill                      bool
 	keep                      bool
 	trivialAddr               string
+	minimalAddr, minimalDB    string
+	minimalURL                string
 }
 
 func main() {
@@ -79,10 +82,20 @@ func main() {
 	fs.BoolVar(&cfg.kill, "kill", true, "with -self: end with SIGKILL to the service while clients post, then check every acknowledged request")
 	fs.BoolVar(&cfg.keep, "keep", false, "with -self: keep the data directory")
 	fs.StringVar(&cfg.trivialAddr, "trivial-addr", "", "serve the trivial handler on this address and do nothing else")
+	fs.StringVar(&cfg.minimalAddr, "minimal-addr", "", "serve the minimal form with group commit on this address (its database: -minimal-db) and do nothing else")
+	fs.StringVar(&cfg.minimalDB, "minimal-db", "", "the minimal form's database file")
+	fs.StringVar(&cfg.minimalURL, "minimal-url", "", "a running minimal form to measure too (without -self)")
 	fs.Parse(os.Args[1:])
 
 	if cfg.trivialAddr != "" {
 		if err := serveTrivial(cfg.trivialAddr); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if cfg.minimalAddr != "" {
+		if err := serveMinimal(cfg.minimalAddr, cfg.minimalDB); err != nil {
 			fmt.Fprintln(os.Stderr, "loadgen:", err)
 			os.Exit(1)
 		}
@@ -114,13 +127,13 @@ func runID() string {
 
 // targets are the servers one run measures.
 type targets struct {
-	service, trivial string
-	servicePeak      func() int64 // kB; nil when unknown
-	trivialPeak      func() int64
-	servicePID       int // 0 when unknown
-	trivialPID       int
-	staffEmail       string
-	staffPassword    string
+	service, trivial, minimal string
+	servicePeak               func() int64 // kB; nil when unknown
+	trivialPeak, minimalPeak  func() int64
+	servicePID                int // 0 when unknown
+	trivialPID, minimalPID    int
+	staffEmail                string
+	staffPassword             string
 }
 
 // measure runs the intake rounds and the queue phase and prints them; it
@@ -151,6 +164,19 @@ func measure(ctx context.Context, cfg config, t targets, out io.Writer) (*ackLog
 			}
 			printResult(out, trivial)
 		}
+		var minimal result
+		if t.minimal != "" {
+			cs, err := openClients(ctx, t.minimal, cfg.clients, "/")
+			if err != nil {
+				return acked, fmt.Errorf("minimal form: %w", err)
+			}
+			minimal = phase{name: "minimal form POST /", clients: cs, duration: cfg.duration, warmup: cfg.warmup,
+				rate: cfg.rate, pid: t.minimalPID, send: intakeSend(run+"m", nil)}.run(ctx)
+			if t.minimalPeak != nil {
+				minimal.PeakRSS = t.minimalPeak()
+			}
+			printResult(out, minimal)
+		}
 		cs, err := openClients(ctx, t.service, cfg.clients, "/")
 		if err != nil {
 			return acked, fmt.Errorf("dsar: %w", err)
@@ -162,7 +188,11 @@ func measure(ctx context.Context, cfg config, t targets, out io.Writer) (*ackLog
 		}
 		printResult(out, intake)
 		if trivial.PerSecond > 0 {
-			fmt.Fprintf(out, "  round %d: dsar intake / trivial = %.2f\n", round, intake.PerSecond/trivial.PerSecond)
+			fmt.Fprintf(out, "  round %d: dsar intake / trivial = %.2f", round, intake.PerSecond/trivial.PerSecond)
+			if minimal.PerSecond > 0 {
+				fmt.Fprintf(out, "; minimal form / trivial = %.2f", minimal.PerSecond/trivial.PerSecond)
+			}
+			fmt.Fprintln(out)
 		}
 		if ctx.Err() != nil {
 			return acked, ctx.Err()
@@ -242,7 +272,7 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float6
 
 // runURL measures servers that are already running.
 func runURL(ctx context.Context, cfg config, out io.Writer) error {
-	acked, err := measure(ctx, cfg, targets{service: cfg.url, trivial: cfg.trivialURL,
+	acked, err := measure(ctx, cfg, targets{service: cfg.url, trivial: cfg.trivialURL, minimal: cfg.minimalURL,
 		staffEmail: cfg.staffEmail, staffPassword: cfg.staffPassword}, out)
 	if err != nil {
 		return err
@@ -287,6 +317,16 @@ func runSelf(ctx context.Context, cfg config, out io.Writer) error {
 		return err
 	}
 	defer trivial.stop()
+	maddr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	minimal, err := start(ctx, "minimal form", self, []string{"-minimal-addr", maddr, "-minimal-db", filepath.Join(dir, "minimal.db")},
+		os.Environ(), maddr, filepath.Join(dir, "minimal.log"))
+	if err != nil {
+		return err
+	}
+	defer minimal.stop()
 	saddr, err := freeAddr()
 	if err != nil {
 		return err
@@ -302,8 +342,9 @@ func runSelf(ctx context.Context, cfg config, out io.Writer) error {
 		}
 	}()
 
-	t := targets{service: svc.url, trivial: trivial.url, servicePeak: svc.peakRSS, trivialPeak: trivial.peakRSS,
-		servicePID: svc.cmd.Process.Pid, trivialPID: trivial.cmd.Process.Pid}
+	t := targets{service: svc.url, trivial: trivial.url, minimal: minimal.url,
+		servicePeak: svc.peakRSS, trivialPeak: trivial.peakRSS, minimalPeak: minimal.peakRSS,
+		servicePID: svc.cmd.Process.Pid, trivialPID: trivial.cmd.Process.Pid, minimalPID: minimal.cmd.Process.Pid}
 	if cfg.queue > 0 {
 		t.staffEmail, t.staffPassword = staffEmail, pw
 	}
