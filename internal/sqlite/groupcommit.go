@@ -177,7 +177,7 @@ func (db *DB) commitIntake(batch []*intake) {
 		if err != nil {
 			return unavailable(fmt.Errorf("begin: %w", err))
 		}
-		ptx := newPreparedTx(tx, db.stmts)
+		ptx := newPreparedTx(tx)
 		refs := newBatchRefs()
 		for i, in := range batch {
 			var abort error

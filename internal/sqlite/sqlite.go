@@ -27,7 +27,6 @@ type DB struct {
 	db     *sql.DB
 	path   string
 	intake intakeQueue // submissions waiting for group commit (groupcommit.go)
-	stmts  *stmtCache  // the intake writer's statements (prepared.go)
 
 	intakeObserver atomic.Pointer[IntakeObserver]
 }
@@ -82,7 +81,7 @@ func OpenWithBusyTimeout(ctx context.Context, path string, busy time.Duration) (
 		sqldb.Close()
 		return nil, err
 	}
-	return &DB{db: sqldb, path: path, stmts: &stmtCache{db: sqldb}}, nil
+	return &DB{db: sqldb, path: path}, nil
 }
 
 func migrate(ctx context.Context, sqldb *sql.DB) error {
@@ -97,10 +96,7 @@ func migrate(ctx context.Context, sqldb *sql.DB) error {
 }
 
 // Close closes the database.
-func (db *DB) Close() error {
-	db.stmts.close()
-	return db.db.Close()
-}
+func (db *DB) Close() error { return db.db.Close() }
 
 // IntegrityCheck runs SQLite's integrity check and returns its verdict
 // ("ok" when the file is sound).
