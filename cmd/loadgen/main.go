@@ -127,13 +127,16 @@ func runID() string {
 
 // targets are the servers one run measures.
 type targets struct {
-	service, trivial, minimal string
-	servicePeak               func() int64 // kB; nil when unknown
-	trivialPeak, minimalPeak  func() int64
-	servicePID                int // 0 when unknown
-	trivialPID, minimalPID    int
+	service, trivial, minimal server // trivial, minimal: url "" when not measured
 	staffEmail                string
 	staffPassword             string
+}
+
+// server is one server under load.
+type server struct {
+	url  string
+	pid  int          // 0 when unknown
+	peak func() int64 // its peak memory in kB; nil when unknown
 }
 
 // measure runs the intake rounds and the queue phase and prints them; it
@@ -145,48 +148,28 @@ func measure(ctx context.Context, cfg config, t targets, out io.Writer) (*ackLog
 		cfg.clients, cfg.duration, cfg.warmup, loopName(cfg.rate))
 	printHeader(out)
 	for round := 1; round <= cfg.rounds; round++ {
-		var trivial result
 		if round > 1 {
 			// The service works off the previous round (its outbox) for a
 			// while: let it finish, or the trivial handler shares the CPU
 			// with it.
-			settle(ctx, t.servicePID)
+			settle(ctx, t.service.pid)
 		}
-		if t.trivial != "" {
-			cs, err := openClients(ctx, t.trivial, cfg.clients, "/")
-			if err != nil {
+		var trivial, minimal result
+		var err error
+		if t.trivial.url != "" {
+			if trivial, err = intakePhase(ctx, cfg, "trivial POST /", t.trivial, run+"t", nil, out); err != nil {
 				return acked, fmt.Errorf("trivial handler: %w", err)
 			}
-			trivial = phase{name: "trivial POST /", clients: cs, duration: cfg.duration, warmup: cfg.warmup,
-				rate: cfg.rate, pid: t.trivialPID, send: intakeSend(run+"t", nil)}.run(ctx)
-			if t.trivialPeak != nil {
-				trivial.PeakRSS = t.trivialPeak()
-			}
-			printResult(out, trivial)
 		}
-		var minimal result
-		if t.minimal != "" {
-			cs, err := openClients(ctx, t.minimal, cfg.clients, "/")
-			if err != nil {
+		if t.minimal.url != "" {
+			if minimal, err = intakePhase(ctx, cfg, "minimal form POST /", t.minimal, run+"m", nil, out); err != nil {
 				return acked, fmt.Errorf("minimal form: %w", err)
 			}
-			minimal = phase{name: "minimal form POST /", clients: cs, duration: cfg.duration, warmup: cfg.warmup,
-				rate: cfg.rate, pid: t.minimalPID, send: intakeSend(run+"m", nil)}.run(ctx)
-			if t.minimalPeak != nil {
-				minimal.PeakRSS = t.minimalPeak()
-			}
-			printResult(out, minimal)
 		}
-		cs, err := openClients(ctx, t.service, cfg.clients, "/")
+		intake, err := intakePhase(ctx, cfg, "dsar POST /", t.service, fmt.Sprintf("%s%d", run, round), acked, out)
 		if err != nil {
 			return acked, fmt.Errorf("dsar: %w", err)
 		}
-		intake := phase{name: "dsar POST /", clients: cs, duration: cfg.duration, warmup: cfg.warmup,
-			rate: cfg.rate, pid: t.servicePID, send: intakeSend(fmt.Sprintf("%s%d", run, round), acked)}.run(ctx)
-		if t.servicePeak != nil {
-			intake.PeakRSS = t.servicePeak()
-		}
-		printResult(out, intake)
 		if trivial.PerSecond > 0 {
 			fmt.Fprintf(out, "  round %d: dsar intake / trivial = %.2f", round, intake.PerSecond/trivial.PerSecond)
 			if minimal.PerSecond > 0 {
@@ -199,7 +182,7 @@ func measure(ctx context.Context, cfg config, t targets, out io.Writer) (*ackLog
 		}
 	}
 	if t.staffEmail != "" {
-		staff := &client{http: newHTTPClient(cfg.queueClients), base: t.service}
+		staff := &client{http: newHTTPClient(cfg.queueClients), base: t.service.url}
 		if err := staff.login(ctx, t.staffEmail, t.staffPassword); err != nil {
 			return acked, err
 		}
@@ -212,13 +195,30 @@ func measure(ctx context.Context, cfg config, t targets, out io.Writer) (*ackLog
 		}
 		paths := strings.Split(cfg.queuePaths, ",")
 		q := phase{name: "dsar GET " + strings.Join(paths, ","), clients: cs, duration: cfg.duration, warmup: cfg.warmup,
-			pid: t.servicePID, send: getSend(paths)}.run(ctx)
-		if t.servicePeak != nil {
-			q.PeakRSS = t.servicePeak()
+			pid: t.service.pid, send: getSend(paths)}.run(ctx)
+		if t.service.peak != nil {
+			q.PeakRSS = t.service.peak()
 		}
 		printResult(out, q)
 	}
 	return acked, ctx.Err()
+}
+
+// intakePhase posts forms to s for the configured time and prints the
+// result; the addresses s acknowledged go in acked, when given, and each
+// post's address starts with tag.
+func intakePhase(ctx context.Context, cfg config, name string, s server, tag string, acked *ackLog, out io.Writer) (result, error) {
+	cs, err := openClients(ctx, s.url, cfg.clients, "/")
+	if err != nil {
+		return result{}, err
+	}
+	r := phase{name: name, clients: cs, duration: cfg.duration, warmup: cfg.warmup,
+		rate: cfg.rate, pid: s.pid, send: intakeSend(tag, acked)}.run(ctx)
+	if s.peak != nil {
+		r.PeakRSS = s.peak()
+	}
+	printResult(out, r)
+	return r, nil
 }
 
 func loopName(rate float64) string {
@@ -272,7 +272,7 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float6
 
 // runURL measures servers that are already running.
 func runURL(ctx context.Context, cfg config, out io.Writer) error {
-	acked, err := measure(ctx, cfg, targets{service: cfg.url, trivial: cfg.trivialURL, minimal: cfg.minimalURL,
+	acked, err := measure(ctx, cfg, targets{service: server{url: cfg.url}, trivial: server{url: cfg.trivialURL}, minimal: server{url: cfg.minimalURL},
 		staffEmail: cfg.staffEmail, staffPassword: cfg.staffPassword}, out)
 	if err != nil {
 		return err
@@ -342,9 +342,7 @@ func runSelf(ctx context.Context, cfg config, out io.Writer) error {
 		}
 	}()
 
-	t := targets{service: svc.url, trivial: trivial.url, minimal: minimal.url,
-		servicePeak: svc.peakRSS, trivialPeak: trivial.peakRSS, minimalPeak: minimal.peakRSS,
-		servicePID: svc.cmd.Process.Pid, trivialPID: trivial.cmd.Process.Pid, minimalPID: minimal.cmd.Process.Pid}
+	t := targets{service: svc.server(), trivial: trivial.server(), minimal: minimal.server()}
 	if cfg.queue > 0 {
 		t.staffEmail, t.staffPassword = staffEmail, pw
 	}

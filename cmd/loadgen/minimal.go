@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -36,17 +34,7 @@ func serveMinimal(addr, dbPath string) error {
 	w := &minimalWriter{db: db, queue: make(chan minimalPost, 1024)}
 	go w.run()
 
-	gin.SetMode(gin.ReleaseMode)
-	e := gin.New()
-	e.GET("/healthz", func(c *gin.Context) { c.String(http.StatusOK, "ok\n") })
-	e.GET("/", func(c *gin.Context) {
-		b := make([]byte, 32)
-		rand.Read(b)
-		v := base64.RawURLEncoding.EncodeToString(b)
-		c.SetCookie("dsar_csrf", v, 0, "/", "", false, true)
-		c.Header("Content-Type", "text/html; charset=utf-8")
-		c.String(http.StatusOK, `<form method="post"><input type="hidden" name="csrf_token" value="%s"></form>`, v)
-	})
+	e := yardstick()
 	e.POST("/", func(c *gin.Context) {
 		cookie, _ := c.Cookie("dsar_csrf")
 		if err := c.Request.ParseForm(); err != nil || cookie == "" || c.PostForm("csrf_token") != cookie || c.PostForm("email") == "" {

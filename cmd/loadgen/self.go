@@ -76,6 +76,11 @@ func start(ctx context.Context, name, bin string, args, env []string, addr, logP
 	}
 }
 
+// server is p as a target of measure.
+func (p *process) server() server {
+	return server{url: p.url, pid: p.cmd.Process.Pid, peak: p.peakRSS}
+}
+
 // peakRSS returns the process's peak resident memory (VmHWM) in kB.
 func (p *process) peakRSS() int64 {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
