@@ -15,7 +15,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 dsar \
  && useradd --system --uid 10001 --gid dsar --home-dir /var/lib/dsar --shell /usr/sbin/nologin dsar \
- && mkdir -p /var/lib/dsar && chown dsar:dsar /var/lib/dsar
+ && mkdir -p /var/lib/dsar && chown dsar:dsar /var/lib/dsar && chmod 0700 /var/lib/dsar
 COPY --from=build /out/dsar /usr/local/bin/dsar
 USER dsar:dsar
 WORKDIR /var/lib/dsar

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -69,6 +70,9 @@ func OpenWithBusyTimeout(ctx context.Context, path string, busy time.Duration) (
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 	}
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 	sqldb, err := sql.Open("sqlite3", dsn(path, busy))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
@@ -97,6 +101,21 @@ func migrate(ctx context.Context, sqldb *sql.DB) error {
 
 // Close closes the database.
 func (db *DB) Close() error { return db.db.Close() }
+
+// createPrivate creates the database file, if it does not exist yet, readable
+// by the service's user only: SQLite would create it 0644, and it holds
+// people's requests. SQLite gives its -wal and -shm files the mode of the
+// database file. An existing file keeps the mode its operator gave it.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", path, err)
+	}
+	return f.Close()
+}
 
 // IntegrityCheck runs SQLite's integrity check and returns its verdict
 // ("ok" when the file is sound).
