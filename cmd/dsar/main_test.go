@@ -170,9 +170,6 @@ func (p *person) submit(base, email, lang string) string {
 	})
 }
 
-// TestEndToEnd drives the whole flow through the real wiring: submit, the
-// confirmation mail reaches a real SMTP server, the link is followed, the
-// acknowledgment arrives, and the status page shows the due date.
 // confirmFromMail follows the confirmation link of the mail written to
 // files, and returns the request's reference and the link.
 func (p *person) confirmFromMail(base string, env map[string]string) (ref, link string) {
@@ -198,6 +195,9 @@ func storedRequest(t *testing.T, env map[string]string, ref string) (*sqlite.DB,
 	return db, r
 }
 
+// TestEndToEnd drives the whole flow through the real wiring: submit, the
+// confirmation mail reaches a real SMTP server, the link is followed, the
+// acknowledgment arrives, and the status page shows the due date.
 func TestEndToEnd(t *testing.T) {
 	smtp := smtptest.Start(t)
 	env := baseEnv(t, smtp)
@@ -417,6 +417,9 @@ func TestLookupAfterConfirmation(t *testing.T) {
 // servers; a loyalty customer who picks her shop is searched there too.
 func TestDemoShops(t *testing.T) {
 	env := baseEnv(t, nil)
+	// A fixed port for the demo Odoo, as an operator may set it: the
+	// shops' servers must find ports of their own.
+	env["DSAR_ODOO_DEMO_ADDR"] = freeAddr(t)
 	svc := startService(t, env)
 	p := newPerson(t)
 	page := p.get(svc.url + "/?lang=fr")

@@ -41,8 +41,14 @@ func startDemoShops(ctx context.Context, cfg config.Config, db *sqlite.DB, seale
 			s.Close()
 		}
 	}
+	// On the demo Odoo's host, on ports of their own: DSAR_ODOO_DEMO_ADDR
+	// may name a fixed port, which the demo Odoo has taken.
+	host, _, err := net.SplitHostPort(cfg.OdooDemoAddr)
+	if err != nil {
+		return nil, fmt.Errorf("demo shops: %w", err)
+	}
 	for _, d := range demoShops {
-		ln, err := net.Listen("tcp", cfg.OdooDemoAddr)
+		ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 		if err != nil {
 			stop()
 			return nil, err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -63,12 +62,7 @@ func TestOpsOnMainPort(t *testing.T) {
 // TestOpsOnTheirOwnPort: with DSAR_OPS_ADDR, /readyz and /metrics are there
 // and not on the public port.
 func TestOpsOnTheirOwnPort(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opsAddr := ln.Addr().String()
-	ln.Close()
+	opsAddr := freeAddr(t)
 	env := baseEnv(t, nil)
 	env["DSAR_OPS_ADDR"] = opsAddr
 	svc := startService(t, env)

@@ -27,8 +27,8 @@ import (
 	"github.com/vracoop/dsar/internal/web"
 )
 
-// serve runs the web server, the outbox worker and the expiry job until ctx
-// ends.
+// serve runs the web server, the outbox worker and the periodic jobs until
+// ctx ends.
 func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, ready func(string)) error {
 	cfg, err := config.FromEnv(getenv)
 	if err != nil {
@@ -117,6 +117,16 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	defer ln.Close()
+	// Both listeners are opened before anything starts, so that a port in
+	// use stops the start with nothing left running.
+	var opsLn net.Listener
+	if cfg.OpsAddr != "" {
+		if opsLn, err = net.Listen("tcp", cfg.OpsAddr); err != nil {
+			return fmt.Errorf("listen on %s: %w", cfg.OpsAddr, err)
+		}
+		defer opsLn.Close()
+	}
 	httpSrv := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -151,11 +161,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 	}
 	wg.Go(func() { runner.Run(ctx, 5*time.Second) })
 
-	if cfg.OpsAddr != "" {
-		opsLn, err := net.Listen("tcp", cfg.OpsAddr)
-		if err != nil {
-			return fmt.Errorf("listen on %s: %w", cfg.OpsAddr, err)
-		}
+	if opsLn != nil {
 		opsSrv := &http.Server{Handler: ops.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
 			WriteTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second, ErrorLog: httpSrv.ErrorLog}
 		wg.Go(func() {
@@ -258,8 +264,7 @@ func logRegisterFindings(reg *register.Register, logger *slog.Logger) int {
 	return errs
 }
 
-// remind sends, the reminders of requests due within a
-// week or overdue.
+// remind sends the reminders of requests due within a week or overdue.
 func remind(ctx context.Context, db *sqlite.DB, composer *mail.Composer, notify func(), logger *slog.Logger, now time.Time) {
 	n, err := db.SendReminders(ctx, dsar.DateOf(now), now, composer.Reminders)
 	if err != nil && ctx.Err() == nil {
@@ -270,8 +275,8 @@ func remind(ctx context.Context, db *sqlite.DB, composer *mail.Composer, notify 
 	}
 }
 
-// expirePackages deletes, the access packages whose link
-// expired, file and all.
+// expirePackages deletes the access packages whose link expired, file and
+// all.
 func expirePackages(ctx context.Context, db *sqlite.DB, logger *slog.Logger, now time.Time) {
 	pkgs, err := db.ExpirePackages(ctx, now)
 	if err != nil && ctx.Err() == nil {
@@ -286,9 +291,8 @@ func expirePackages(ctx context.Context, db *sqlite.DB, logger *slog.Logger, now
 	}
 }
 
-// purgeClosed reduces, the requests closed longer than
-// keep ago to minimal records without personal data, and logs what it
-// purged.
+// purgeClosed reduces the requests closed longer than keep ago to minimal
+// records without personal data, and logs what it purged.
 func purgeClosed(ctx context.Context, db *sqlite.DB, keep time.Duration, logger *slog.Logger, now time.Time) {
 	refs, err := db.PurgeClosed(ctx, now.Add(-keep), now)
 	if err != nil && ctx.Err() == nil {
