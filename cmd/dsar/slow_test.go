@@ -2,14 +2,20 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vracoop/dsar/internal/sqlite"
 )
 
 // Slow clients against the real service: the http.Server is built inside
@@ -115,10 +121,22 @@ func TestSlowBodyIsCut(t *testing.T) {
 	t.Parallel()
 	env := baseEnv(t, nil)
 	svc := startService(t, env)
+	// A valid form, with its CSRF cookie and token, so that only the
+	// missing bytes keep it from being stored.
+	p := newPerson(t)
+	page := p.get(svc.url + "/")
+	u, _ := url.Parse(svc.url)
+	var cookies []string
+	for _, c := range p.c.Jar.Cookies(u) {
+		cookies = append(cookies, c.Name+"="+c.Value)
+	}
+	form := url.Values{"csrf_token": {csrf(t, page)}, "name": {"Jeanne Dupont"}, "email": {"slow@example.fr"},
+		"relationship": {"prospect"}, "kinds": {"access"}}.Encode()
 	conn := dialService(t, svc)
 	start := time.Now()
 	if _, err := io.WriteString(conn, "POST / HTTP/1.1\r\nHost: dsar.test\r\nContent-Type: application/x-www-form-urlencoded\r\n"+
-		"Content-Length: 4000\r\n\r\nname=Jeanne&email=slow%40example.fr"); err != nil {
+		"Cookie: "+strings.Join(cookies, "; ")+"\r\n"+
+		fmt.Sprintf("Content-Length: %d\r\n\r\n", len(form)+100)+form); err != nil {
 		t.Fatal(err)
 	}
 	elapsed, got := waitClosed(t, conn, start, 30*time.Second)
@@ -134,5 +152,13 @@ func TestSlowBodyIsCut(t *testing.T) {
 	t.Logf("cut after %v", elapsed.Round(time.Millisecond))
 	if entries, _ := os.ReadDir(env["DSAR_DATA_DIR"] + "/mail"); len(entries) != 0 {
 		t.Errorf("a truncated post produced %d mails", len(entries))
+	}
+	db, err := sqlite.Open(context.Background(), filepath.Join(env["DSAR_DATA_DIR"], "dsar.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if n, err := db.CountRequests(context.Background()); err != nil || n != 0 {
+		t.Errorf("a truncated post stored %d requests (%v)", n, err)
 	}
 }
