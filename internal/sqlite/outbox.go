@@ -32,11 +32,12 @@ func insertMail(ctx context.Context, tx execer, m dsar.Mail, now time.Time) erro
 	return nil
 }
 
-// purgeMail removes the personal content of a request's mails. A mail not
-// yet sent is cancelled: the link it carries has expired with the request.
+// purgeMail removes the personal content of a request's mails, and the
+// token or code a mail not yet redacted still holds. A mail not yet sent is
+// cancelled: the link it carries has expired with the request.
 func purgeMail(ctx context.Context, tx *sql.Tx, requestID string, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `
-		UPDATE outbox SET to_addr = '', subject = '', text_body = '', html_body = '',
+		UPDATE outbox SET to_addr = '', subject = '', text_body = '', html_body = '', secret = '',
 			last_error = CASE WHEN state = ? THEN 'request purged before delivery' ELSE '' END,
 			state = CASE WHEN state = ? THEN ? ELSE state END
 		WHERE request_id = ?`, mailPending, mailPending, mailCancelled, requestID)

@@ -92,3 +92,30 @@ func TestSentMailKeepsNoSecret(t *testing.T) {
 		t.Errorf("the database file still holds the token's bytes")
 	}
 }
+
+// TestPurgedMailKeepsNoSecret: when an unconfirmed request is purged, its
+// confirmation mail, never sent, loses the token it held with the rest.
+func TestPurgedMailKeepsNoSecret(t *testing.T) {
+	ctx := context.Background()
+	db := openIntakeDB(t, filepath.Join(t.TempDir(), "dsar.db"))
+	r, tok := newSubmission(t, 1)
+	withSecret := func(r dsar.Request, tok dsar.Token) (dsar.Mail, error) {
+		m, err := intakeMail(r, tok)
+		m.Secret = tok.Plain
+		return m, err
+	}
+	if err := db.CreateRequest(ctx, r, tok, withSecret); err != nil {
+		t.Fatal(err)
+	}
+	if refs, err := db.ExpireUnconfirmed(ctx, tok.ExpiresAt.Add(time.Second)); err != nil || len(refs) != 1 {
+		t.Fatalf("expired %v (%v)", refs, err)
+	}
+	var text, html, kept string
+	if err := db.db.QueryRowContext(ctx, `SELECT text_body, html_body, secret FROM outbox WHERE request_id = ?`, r.ID).
+		Scan(&text, &html, &kept); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(text+html+kept, tok.Plain) {
+		t.Errorf("the purged request's mail still holds its token: %q %q %q", text, html, kept)
+	}
+}
