@@ -29,8 +29,9 @@ const (
 )
 
 // RenderMail renders the mail that a change to a request causes, given the
-// request and the token the mail must carry. Stores call it inside the
-// transaction that makes the change.
+// request and the token the mail must carry. Stores call it as part of the
+// change: inside its transaction, or, for a new request, just before it is
+// queued for the intake writer.
 type RenderMail func(r Request, tok Token) (Mail, error)
 
 // MailSample is one mail rendered with made-up data, for staff to preview.

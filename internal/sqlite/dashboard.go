@@ -111,11 +111,7 @@ func (db *DB) ExportRequests(ctx context.Context, fn func(dsar.RequestRecord) er
 				return fmt.Errorf("export %s: %w", r.Ref, e)
 			}
 		}
-		for i, k := range dsar.Kinds {
-			if kinds&(1<<i) != 0 {
-				r.Kinds = append(r.Kinds, k)
-			}
-		}
+		r.Kinds = dsar.KindsOfMask(kinds)
 		var parts []string
 		if roles&dsar.RoleBitController != 0 {
 			parts = append(parts, string(dsar.RoleController))

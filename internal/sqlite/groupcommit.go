@@ -10,7 +10,7 @@ package sqlite
 // batching: no timer delays anyone; a lone submission is committed at once).
 //
 // Each submission gets its own SAVEPOINT inside the batch: when one fails
-// (its mail does not render, a constraint refuses it), only its changes are
+// (a constraint refuses it), only its changes are
 // rolled back and its reference number is given to the next one, so
 // numbering stays without gaps, and the others commit. A caller is
 // answered only after the transaction holding its request committed: an
@@ -237,19 +237,6 @@ func storeIntake(ctx context.Context, tx preparedTx, refs *batchRefs, in *intake
 		return err, fmt.Errorf("%w (%w)", errBatchAborted, relErr)
 	}
 	return err, nil
-}
-
-// recoverRender turns a panic of render into an error, so that a broken
-// template fails its own request only.
-func recoverRender(render dsar.RenderMail) dsar.RenderMail {
-	return func(r dsar.Request, tok dsar.Token) (m dsar.Mail, err error) {
-		defer func() {
-			if p := recover(); p != nil {
-				err = fmt.Errorf("panic: %v", p)
-			}
-		}()
-		return render(r, tok)
-	}
 }
 
 // unavailable marks err as one a retry may cure, unless mapError already

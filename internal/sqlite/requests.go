@@ -37,6 +37,20 @@ func (db *DB) CreateRequest(ctx context.Context, r *dsar.Request, confirm dsar.T
 	return db.submitIntake(ctx, in)
 }
 
+// recoverRender turns a panic of render into an error, so that a broken
+// template fails its own request only (CreateRequest renders in the
+// caller's goroutine, before the request joins a batch).
+func recoverRender(render dsar.RenderMail) dsar.RenderMail {
+	return func(r dsar.Request, tok dsar.Token) (m dsar.Mail, err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("panic: %v", p)
+			}
+		}()
+		return render(r, tok)
+	}
+}
+
 // EnterRequest stores a request that staff entered from an email, a letter
 // or a call: it is received at once, with its status token and the
 // acknowledgment, and the entry is audited. It fills r.Ref.
