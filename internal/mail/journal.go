@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -18,9 +19,9 @@ import (
 // shrinks to that fsync, and at start the worker replays it into the
 // database before it sends anything.
 type SentJournal struct {
-	mu   sync.Mutex
-	f    *os.File
-	path string
+	mu    sync.Mutex
+	f     *os.File
+	dirty bool // something was recorded since the file was last emptied
 }
 
 // OpenSentJournal opens (creating) the journal at path and returns the
@@ -31,40 +32,59 @@ func OpenSentJournal(path string) (*SentJournal, []int64, error) {
 		return nil, nil, fmt.Errorf("open sent journal: %w", err)
 	}
 	var ids []int64
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		// A torn last line (a crash mid-write) does not parse: that
-		// message was not recorded, and it is the database's word that
-		// counts for it.
-		if id, err := strconv.ParseInt(strings.TrimSpace(sc.Text()), 10, 64); err == nil {
+	rd := bufio.NewReader(f)
+	for {
+		line, err := rd.ReadString('\n')
+		if err == io.EOF {
+			// A last line without its newline is torn (a crash mid-write):
+			// even if what is left parses, it may be the start of another
+			// ID. That message was not recorded, and it is the database's
+			// word that counts for it.
+			break
+		}
+		if err != nil {
+			f.Close()
+			return nil, nil, fmt.Errorf("read sent journal: %w", err)
+		}
+		if id, err := strconv.ParseInt(strings.TrimSpace(line), 10, 64); err == nil {
 			ids = append(ids, id)
 		}
 	}
-	if err := sc.Err(); err != nil {
+	info, err := f.Stat()
+	if err != nil {
 		f.Close()
 		return nil, nil, fmt.Errorf("read sent journal: %w", err)
 	}
-	return &SentJournal{f: f, path: path}, ids, nil
+	return &SentJournal{f: f, dirty: info.Size() > 0}, ids, nil
 }
 
 // Record appends id and syncs it to disk.
 func (j *SentJournal) Record(id int64) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	j.dirty = true
 	if _, err := j.f.WriteString(strconv.FormatInt(id, 10) + "\n"); err != nil {
 		return err
 	}
 	return j.f.Sync()
 }
 
-// Reset empties the journal once the database holds everything it says.
+// Reset empties the journal once the database holds everything it says;
+// an empty journal is left alone.
 func (j *SentJournal) Reset() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	if !j.dirty {
+		return nil
+	}
 	if err := j.f.Truncate(0); err != nil {
 		return err
 	}
-	return j.f.Sync()
+	if err := j.f.Sync(); err != nil {
+		return err
+	}
+	j.dirty = false
+	return nil
 }
 
 // Close closes the file.

@@ -42,8 +42,11 @@ type Worker struct {
 	// database is told (see SentJournal); Replay must run before Run.
 	Journal *SentJournal
 
-	wake     chan struct{}
-	unmarked int // journal entries not yet marked in the database
+	wake chan struct{}
+	// unmarked holds the mails a server accepted, as the journal records,
+	// that the database does not say are sent yet: they are marked, never
+	// sent again.
+	unmarked map[int64]bool
 }
 
 // Replay marks sent, in the database, the messages the journal says a
@@ -94,7 +97,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		if _, err := w.Flush(ctx); err != nil && ctx.Err() == nil {
 			w.logger().Error("Mail outbox pass failed", "error", err)
 		}
-		if w.Journal != nil && w.unmarked == 0 {
+		if w.Journal != nil && len(w.unmarked) == 0 {
 			// Everything the journal says is in the database too.
 			if err := w.Journal.Reset(); err != nil {
 				w.logger().Error("Sent journal not emptied", "error", err)
@@ -185,28 +188,27 @@ func (w *Worker) deliver(ctx context.Context, m dsar.Mail) (sent, stop bool, err
 		journaled = true
 		if err := w.Journal.Record(m.ID); err != nil {
 			log.Error("Sent journal not written; a crash now would send the mail again", "error", err)
-		} else {
-			w.unmarked++
+			return
 		}
+		if w.unmarked == nil {
+			w.unmarked = map[int64]bool{}
+		}
+		w.unmarked[m.ID] = true
 	}
-	// The sender journals the acceptance the moment the server gives it.
-	sendErr := w.Sender.Send(withAccepted(ctx, journal), m)
 	// The outcome is recorded even if shutdown began meanwhile: a mail sent
 	// but not marked would go out twice.
 	record := context.WithoutCancel(ctx)
+	if w.unmarked[m.ID] {
+		// A server accepted it in an earlier pass, and only the database
+		// was not told: tell it now, and do not send it again.
+		return w.markSent(record, m, log, attempts)
+	}
+	// The sender journals the acceptance the moment the server gives it.
+	sendErr := w.Sender.Send(withAccepted(ctx, journal), m)
 	switch {
 	case sendErr == nil:
 		journal() // for senders that do not announce acceptance
-		if err := w.Outbox.MarkMailSent(record, m.ID, w.now()); err != nil {
-			// The mail went out but will be sent again: say so.
-			log.Error("Mail sent but not recorded; it will be sent again", "error", err)
-			return true, true, fmt.Errorf("mark mail %d sent: %w", m.ID, err)
-		}
-		if w.Journal != nil && w.unmarked > 0 {
-			w.unmarked--
-		}
-		log.Info("Mail sent", "attempts", attempts)
-		return true, false, nil
+		return w.markSent(record, m, log, attempts)
 	case ctx.Err() != nil:
 		// Shutting down: the mail is not at fault and stays due.
 		return false, true, ctx.Err()
@@ -226,6 +228,23 @@ func (w *Worker) deliver(ctx context.Context, m dsar.Mail) (sent, stop bool, err
 		}
 		return false, !concernsMessage(sendErr), nil
 	}
+}
+
+// markSent records that m was sent. A mail journaled as accepted whose
+// mark fails is marked at the next pass instead of sent again; without a
+// journal it will be sent again, and the log says so.
+func (w *Worker) markSent(ctx context.Context, m dsar.Mail, log *slog.Logger, attempts int) (sent, stop bool, err error) {
+	if err := w.Outbox.MarkMailSent(ctx, m.ID, w.now()); err != nil {
+		if w.unmarked[m.ID] {
+			log.Error("Mail sent but not recorded; it will be marked sent at the next pass", "error", err)
+		} else {
+			log.Error("Mail sent but not recorded; it will be sent again", "error", err)
+		}
+		return true, true, fmt.Errorf("mark mail %d sent: %w", m.ID, err)
+	}
+	delete(w.unmarked, m.ID)
+	log.Info("Mail sent", "attempts", attempts)
+	return true, false, nil
 }
 
 func (w *Worker) now() time.Time {
