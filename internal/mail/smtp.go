@@ -172,7 +172,10 @@ func (s *SMTPSender) Send(ctx context.Context, m dsar.Mail) error {
 		return &StepError{Step: StepData, Err: err}
 	}
 	if _, err := msg.WriteTo(w); err != nil {
-		w.Close()
+		// Not w.Close: its final "." would let the server accept the
+		// message cut where the write failed. Dropping the connection
+		// mid-DATA makes the server discard it; the mail is tried again.
+		client.Close()
 		return &StepError{Step: StepData, Err: err}
 	}
 	if err := w.Close(); err != nil {
