@@ -88,23 +88,24 @@ type outcomeBlock struct {
 // address; tok is the confirmation token.
 func (c *Composer) Confirmation(r dsar.Request, tok dsar.Token) (dsar.Mail, error) {
 	lang := langOf(r)
-	if p, ok := c.confirm[lang]; ok {
-		if vals, ok := c.confirmationValues(r, tok, lang); ok {
-			return dsar.Mail{RequestID: r.ID, To: r.Email, Subject: p.subject.fill(&vals),
-				Text: p.text.fill(&vals), HTML: p.html.fill(&vals), Secret: tok.Plain}, nil
-		}
+	vals, safe := confirmationValues(r, tok, lang)
+	if p, ok := c.confirm[lang]; ok && safe {
+		return dsar.Mail{RequestID: r.ID, To: r.Email, Subject: p.subject.fill(&vals),
+			Text: p.text.fill(&vals), HTML: p.html.fill(&vals), Secret: tok.Plain}, nil
 	}
-	return c.renderConfirmation(r, tok)
+	return c.renderConfirmation(r, &vals)
 }
 
-// renderConfirmation executes the confirmation's templates.
-func (c *Composer) renderConfirmation(r dsar.Request, tok dsar.Token) (dsar.Mail, error) {
-	lang := langOf(r)
+// renderConfirmation executes the confirmation's templates with vals in
+// their places (prerender.go).
+func (c *Composer) renderConfirmation(r dsar.Request, vals *[holeCount]string) (dsar.Mail, error) {
+	r.Name, r.Ref = vals[holeName], vals[holeRef]
 	v := c.view(r, "mail.confirm.subject", "mail.footer")
-	v.Link = c.BaseURL + "/c/" + tok.Plain
-	v.Expires = i18n.FormatDate(lang, dsar.DateOf(tok.ExpiresAt)) + " " + clock(lang, tok.ExpiresAt)
+	v.KindList = vals[holeKinds]
+	v.Link = c.BaseURL + "/c/" + vals[holeToken]
+	v.Expires = vals[holeExpires]
 	m, err := c.render("confirm", r, v)
-	m.Secret = tok.Plain
+	m.Secret = vals[holeToken]
 	return m, err
 }
 

@@ -67,35 +67,31 @@ type prerendered struct {
 // prerender renders the confirmation in lang with markers for its values.
 func (c *Composer) prerender(lang i18n.Lang) (prerendered, error) {
 	var markers [holeCount]string
-	// Random, so that no template text can look like one; letters only,
-	// which no escaper changes.
+	// Random, so that no template text can look like one; lower-case
+	// letters and digits, which no escaper changes.
 	stem := strings.ToLower(rand.Text())
 	for i := range markers {
 		markers[i] = fmt.Sprintf("x%shole%cx", stem, 'a'+i)
 	}
-	r := dsar.Request{Lang: string(lang), Name: markers[holeName], Ref: markers[holeRef], Channel: dsar.ChannelWeb}
-	v := c.view(r, "mail.confirm.subject", "mail.footer")
-	v.KindList = markers[holeKinds]
-	v.Link = c.BaseURL + "/c/" + markers[holeToken]
-	v.Expires = markers[holeExpires]
-	m, err := c.render("confirm", r, v)
+	m, err := c.renderConfirmation(dsar.Request{Lang: string(lang), Channel: dsar.ChannelWeb}, &markers)
 	if err != nil {
 		return prerendered{}, err
 	}
-	var p prerendered
-	for _, part := range []struct {
-		s   string
-		out *pieces
-	}{{m.Subject, &p.subject}, {m.Text, &p.text}, {m.HTML, &p.html}} {
-		if *part.out, err = split(part.s, markers); err != nil {
-			return prerendered{}, fmt.Errorf("prerender confirm (%s): %w", lang, err)
+	p := prerendered{subject: split(m.Subject, markers), text: split(m.Text, markers), html: split(m.HTML, markers)}
+	for _, part := range []pieces{p.subject, p.text, p.html} {
+		for _, x := range part {
+			if strings.Contains(x.lit, stem) {
+				// A template changed a marker on its way out: the value
+				// would not go where the marker was.
+				return prerendered{}, fmt.Errorf("prerender confirm (%s): a marker was altered: %q", lang, x.lit)
+			}
 		}
 	}
 	return p, nil
 }
 
 // split cuts s at each marker.
-func split(s string, markers [holeCount]string) (pieces, error) {
+func split(s string, markers [holeCount]string) pieces {
 	var p pieces
 	for {
 		at, hole := -1, -1
@@ -105,7 +101,7 @@ func split(s string, markers [holeCount]string) (pieces, error) {
 			}
 		}
 		if at < 0 {
-			return append(p, piece{lit: s, hole: -1}), nil
+			return append(p, piece{lit: s, hole: -1})
 		}
 		p = append(p, piece{lit: s[:at], hole: hole})
 		s = s[at+len(markers[hole]):]
@@ -114,7 +110,7 @@ func split(s string, markers [holeCount]string) (pieces, error) {
 
 // confirmationValues returns what fills the confirmation's holes, and false
 // when one of them would not come out of the templates unchanged.
-func (c *Composer) confirmationValues(r dsar.Request, tok dsar.Token, lang i18n.Lang) (vals [holeCount]string, ok bool) {
+func confirmationValues(r dsar.Request, tok dsar.Token, lang i18n.Lang) (vals [holeCount]string, ok bool) {
 	vals[holeName], vals[holeRef] = r.Name, r.Ref
 	vals[holeKinds] = KindList(lang, r.Kinds)
 	vals[holeToken] = tok.Plain
