@@ -159,6 +159,9 @@ type APIRequest struct {
 	LastStatus       string // the status last called back
 }
 
+// ErrNotPending refuses to cancel an API request on which work started.
+var ErrNotPending = &Error{Code: ECONFLICT, Message: "only a pending request can be cancelled"}
+
 // OpenDSRStatus maps a request's status to the API's: pending, in_progress,
 // completed, cancelled.
 func OpenDSRStatus(r Request, a APIRequest) string {

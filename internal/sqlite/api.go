@@ -31,7 +31,7 @@ func (db *DB) ShopByAPIKey(ctx context.Context, hash string) (dsar.Shop, error) 
 		return dsar.Shop{}, notFound("shop")
 	}
 	s, err := scanShop(db.db.QueryRowContext(ctx, `SELECT `+shopColumns+` FROM shops WHERE api_key_hash = ? AND active = 1`, hash))
-	return s, err
+	return s, mapError(err)
 }
 
 // CreateAPIRequest stores a request a shop submitted through the API: the
@@ -97,12 +97,18 @@ const apiColumns = `subject_request_id, shop_id, request_id, request_type, callb
 
 // APIRequest returns a shop's API request by its subject_request_id.
 func (db *DB) APIRequest(ctx context.Context, shopID int64, subjectID string) (dsar.APIRequest, error) {
-	return scanAPIRequest(db.db.QueryRowContext(ctx, `SELECT `+apiColumns+` FROM api_requests WHERE shop_id = ? AND subject_request_id = ?`, shopID, subjectID))
+	a, err := scanAPIRequest(db.db.QueryRowContext(ctx, `SELECT `+apiColumns+` FROM api_requests WHERE shop_id = ? AND subject_request_id = ?`, shopID, subjectID))
+	return a, mapError(err)
 }
 
-// CancelAPIRequest cancels an API request and closes its request.
+// CancelAPIRequest cancels an API request and closes its request, if it is
+// still pending (dsar.ErrNotPending otherwise), as read in the transaction
+// that cancels it.
 func (db *DB) CancelAPIRequest(ctx context.Context, a dsar.APIRequest, ref, actor string, now time.Time) error {
 	_, err := db.changeRequest(ctx, ref, actor, now, func(r *dsar.Request) (dsar.Change, error) {
+		if dsar.OpenDSRStatus(*r, a) != "pending" {
+			return dsar.Change{}, dsar.ErrNotPending
+		}
 		ev, err := r.Complete("cancelled by the shop through the API", actor, now)
 		return dsar.Change{Events: []dsar.Event{ev}}, err
 	}, func(tx *sql.Tx) error {

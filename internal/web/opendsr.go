@@ -6,7 +6,6 @@ import (
 	_ "embed"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -51,6 +50,20 @@ func apiError(c *gin.Context, status int, msg string) {
 	c.AbortWithStatusJSON(status, e)
 }
 
+// apiFailure answers a failure of storage: 503 with Retry-After when a
+// retry may cure it (the database is busy or full), 500 otherwise; what
+// says what could not be done.
+func (s *Server) apiFailure(c *gin.Context, err error, what string) {
+	if dsar.ErrorCode(err) == dsar.EUNAVAILABLE {
+		s.opt.Logger.Warn("Service unavailable", "op", "OpenDSR: "+what, "error", err)
+		c.Header("Retry-After", "60")
+		apiError(c, http.StatusServiceUnavailable, what+": the service is busy; try again later")
+		return
+	}
+	s.opt.Logger.Error("OpenDSR request failed", "op", what, "error", err)
+	apiError(c, http.StatusInternalServerError, what+"; try again later")
+}
+
 // requireShopKey authenticates the shop by its bearer key.
 func (s *Server) requireShopKey(c *gin.Context) {
 	key, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
@@ -63,8 +76,11 @@ func (s *Server) requireShopKey(c *gin.Context) {
 		return
 	}
 	shop, err := s.opt.API.ShopByAPIKey(c.Request.Context(), dsar.HashToken(strings.TrimSpace(key)))
-	if err != nil {
+	if dsar.ErrorCode(err) == dsar.ENOTFOUND {
 		apiError(c, http.StatusUnauthorized, "unknown API key")
+		return
+	} else if err != nil {
+		s.apiFailure(c, err, "the API key could not be checked")
 		return
 	}
 	c.Set(shopKey, shop)
@@ -118,8 +134,7 @@ func (s *Server) handleAPICreate(c *gin.Context) {
 		apiError(c, http.StatusConflict, "this subject_request_id was already submitted")
 		return
 	} else if err != nil {
-		s.opt.Logger.Error("OpenDSR request failed", "shop_id", shop.ID, "error", err)
-		apiError(c, http.StatusInternalServerError, "the request could not be stored; try again later")
+		s.apiFailure(c, err, "the request could not be stored")
 		return
 	}
 	s.opt.Logger.Info("OpenDSR request received", "ref", r.Ref, "shop_id", shop.ID, "type", in.SubjectRequestType)
@@ -180,13 +195,16 @@ func apiSubmission(in opendsr.Request) (dsar.Submission, string) {
 func (s *Server) apiRequest(c *gin.Context) (dsar.APIRequest, dsar.Request, dsar.Shop, bool) {
 	shop := c.MustGet(shopKey).(dsar.Shop)
 	a, err := s.opt.API.APIRequest(c.Request.Context(), shop.ID, c.Param("id"))
-	if err != nil {
+	if dsar.ErrorCode(err) == dsar.ENOTFOUND {
 		apiError(c, http.StatusNotFound, "no such request")
+		return a, dsar.Request{}, shop, false
+	} else if err != nil {
+		s.apiFailure(c, err, "the request could not be read")
 		return a, dsar.Request{}, shop, false
 	}
 	r, err := s.opt.Requests.FindRequest(c.Request.Context(), a.RequestID)
 	if err != nil {
-		apiError(c, http.StatusInternalServerError, "the request could not be read")
+		s.apiFailure(c, err, "the request could not be read")
 		return a, r, shop, false
 	}
 	return a, r, shop, true
@@ -202,20 +220,19 @@ func (s *Server) handleAPIStatus(c *gin.Context) {
 }
 
 // handleAPICancel cancels a request while it is pending; once work has
-// started it can no longer be cancelled.
+// started it can no longer be cancelled. The store checks that in the
+// transaction that cancels, so that staff starting work meanwhile wins.
 func (s *Server) handleAPICancel(c *gin.Context) {
 	a, r, shop, ok := s.apiRequest(c)
 	if !ok {
 		return
 	}
-	if dsar.OpenDSRStatus(r, a) != "pending" {
+	err := s.opt.API.CancelAPIRequest(c.Request.Context(), a, r.Ref, "shop:"+shop.Name, s.opt.Now())
+	if dsar.ErrorCode(err) == dsar.ECONFLICT {
 		apiError(c, http.StatusConflict, "only a pending request can be cancelled")
 		return
-	}
-	err := s.opt.API.CancelAPIRequest(c.Request.Context(), a, r.Ref, "shop:"+shop.Name, s.opt.Now())
-	if err != nil && !errors.Is(err, dsar.ErrClosed) {
-		s.opt.Logger.Error("OpenDSR cancel failed", "ref", r.Ref, "error", err)
-		apiError(c, http.StatusInternalServerError, "the request could not be cancelled; try again later")
+	} else if err != nil {
+		s.apiFailure(c, err, "the request could not be cancelled")
 		return
 	}
 	c.JSON(http.StatusAccepted, opendsr.Response{ControllerID: opendsr.ControllerID(shop.ID), ReceivedTime: a.ReceivedAt.UTC().Format(time.RFC3339),

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -137,6 +138,16 @@ func TestOpenDSRAPI(t *testing.T) {
 	if code, _ := h.api("DELETE", "/opengdpr_requests/"+id, "key-of-la-cagette", ""); code != 409 {
 		t.Errorf("cancel after work started: %d", code)
 	}
+	// The store checks it too, in the transaction that would cancel: a
+	// shop's cancel read as pending just before work started is refused.
+	if a, err := h.db.APIRequest(context.Background(), cagette.ID, id); err != nil {
+		t.Fatal(err)
+	} else if err := h.db.CancelAPIRequest(context.Background(), a, r.Ref, "shop:test", h.clock()); !errors.Is(err, dsar.ErrNotPending) {
+		t.Errorf("cancel of a request in progress, in the store: %v", err)
+	}
+	if got := h.request(); got.Status.Closed() {
+		t.Errorf("a request in progress was closed by a cancel: %s", got.Status)
+	}
 	render := func(a dsar.APIRequest, r dsar.Request, shop dsar.Shop, status string) ([]dsar.Mail, error) {
 		return opendsr.Callbacks(a, r, status, shop.CallbackSealed)
 	}
@@ -190,5 +201,18 @@ func TestOpenDSRAPI(t *testing.T) {
 	}
 	if code, _ := h.api("DELETE", "/opengdpr_requests/"+id2, "key-of-la-cagette", ""); code < 400 {
 		t.Errorf("cancelling a cancelled request: %d", code)
+	}
+}
+
+// TestOpenDSRStoreFailure: when the database cannot be read, a shop is told
+// so (a server error), not that its key is unknown or its request gone.
+func TestOpenDSRStoreFailure(t *testing.T) {
+	h := newHarness(t, nil)
+	h.apiShop("La Cagette Biarritz", "key-of-la-cagette", []byte("secret"))
+	h.db.Close()
+	for _, method := range []string{"GET", "DELETE"} {
+		if code, body := h.api(method, "/opengdpr_requests/"+uuid.NewString(), "key-of-la-cagette", ""); code != http.StatusInternalServerError {
+			t.Errorf("%s with the database closed: %d %v", method, code, body)
+		}
 	}
 }
