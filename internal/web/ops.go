@@ -176,7 +176,7 @@ func (o *Ops) Middleware() gin.HandlerFunc {
 // a client inventing methods cannot create series.
 func metricMethod(m string) string {
 	switch m {
-	case http.MethodGet, http.MethodHead, http.MethodPost:
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete:
 		return m
 	}
 	return "other"
@@ -239,11 +239,6 @@ func (o *Ops) handleReady(c *gin.Context) {
 	c.String(http.StatusOK, "ok\n")
 }
 
-// statuses lists every status, so that a count falling to zero is reported
-// as 0 rather than disappearing.
-var statuses = []dsar.Status{dsar.StatusAwaitingConfirmation, dsar.StatusNotConfirmed, dsar.StatusReceived,
-	dsar.StatusInProgress, dsar.StatusAwaitingInfo, dsar.StatusForwarded, dsar.StatusCompleted, dsar.StatusDenied}
-
 var (
 	requestsDesc = prometheus.NewDesc("dsar_requests",
 		"Requests stored, by status.", []string{"status"}, nil)
@@ -277,7 +272,9 @@ func (sc storeCollector) Collect(ch chan<- prometheus.Metric) {
 	if counts, err := store.CountRequestsByStatus(ctx); err != nil {
 		ch <- prometheus.NewInvalidMetric(requestsDesc, err)
 	} else {
-		for _, s := range statuses {
+		// Every status (the dashboard's list), so that a count falling to
+		// zero is reported as 0 rather than disappearing.
+		for _, s := range allStatuses {
 			ch <- prometheus.MustNewConstMetric(requestsDesc, prometheus.GaugeValue, float64(counts[s]), string(s))
 			delete(counts, s)
 		}

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -216,6 +215,20 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 
+	// A batch that failed is counted, and DELETE (the OpenDSR API's) is a
+	// method of its own.
+	h.ops.ObserveIntakeBatch(3, time.Millisecond, errGone)
+	h.get(http.MethodDelete, "/c/"+token)
+	_, body = h.get(http.MethodGet, "/metrics")
+	for _, want := range []string{
+		`dsar_intake_batch_failures_total 1`,
+		`dsar_http_requests_total{code="404",method="DELETE",route="unmatched"} 1`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+
 	t.Run("store failing", func(t *testing.T) {
 		ops := web.NewOps(web.OpsOptions{Store: failingStore{}, Logger: quiet})
 		e := gin.New()
@@ -240,11 +253,7 @@ func TestMetrics(t *testing.T) {
 }
 
 func TestOpsHandlerAlone(t *testing.T) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dsar.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTestDB(t)
 	srv := httptest.NewServer(web.NewOps(web.OpsOptions{Store: db}).Handler())
 	defer srv.Close()
 	for path, want := range map[string]string{"/readyz": "ok", "/metrics": "dsar_outbox_pending 0"} {

@@ -100,11 +100,7 @@ func (s *Server) handlePackagePreview(c *gin.Context) {
 // handlePackageConfirm records that a record matched only by phone or name
 // is the person's, so that it goes into the package.
 func (s *Server) handlePackageConfirm(c *gin.Context) {
-	if !s.csrfValid(c) {
-		s.renderRequest(c, http.StatusForbidden, "", "", i18n.T(langOf(c), "err.csrf"))
-		return
-	}
-	r, ok := s.requestForStaff(c)
+	r, ok := s.postedRequest(c)
 	if !ok {
 		return
 	}

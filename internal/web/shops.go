@@ -125,7 +125,6 @@ func (s *Server) handleShopActive(c *gin.Context) {
 	s.renderShops(c, http.StatusOK, shopsPage{Notice: i18n.T(langOf(c), "staff.users.done")})
 }
 
-// activeShops lists the shops a person may pick.
 // shopActive reports whether a person may pick the shop id on the form.
 func (s *Server) shopActive(ctx context.Context, id int64) (bool, error) {
 	if s.opt.Shops == nil {
@@ -140,6 +139,7 @@ func (s *Server) shopActive(ctx context.Context, id int64) (bool, error) {
 	return sh.Active, nil
 }
 
+// activeShops lists the shops a person may pick.
 func (s *Server) activeShops(ctx context.Context) []dsar.Shop {
 	if s.opt.Shops == nil {
 		return nil
