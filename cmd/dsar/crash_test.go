@@ -96,8 +96,9 @@ func startProcess(t *testing.T, bin string, env map[string]string) *process {
 	go func() { p.done <- cmd.Wait() }()
 	t.Cleanup(func() { p.kill() })
 	deadline := time.Now().Add(60 * time.Second)
+	probe := &http.Client{Timeout: time.Second} // a server that accepts but never answers must not stall the wait
 	for {
-		resp, err := http.Get(p.url + "/healthz")
+		resp, err := probe.Get(p.url + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {

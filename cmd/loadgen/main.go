@@ -1,8 +1,9 @@
 // Command loadgen measures dsar under load: the intake of requests through
 // the public form, compared with two yardsticks measured in the same run (a
 // trivial Gin handler, and a minimal form stored with group commit:
-// minimal.go), and the staff queue page on a large database. It sends traffic to
-// loopback addresses only, for a bounded time, and stops by itself.
+// minimal.go), and the staff queue page on a large database. With -self it
+// starts and measures its own servers on loopback; with -url it measures
+// the servers it is given. It runs for a bounded time and stops by itself.
 //
 // Against a running service (nothing started):
 //
@@ -360,11 +361,16 @@ func runSelf(ctx context.Context, cfg config, out io.Writer) error {
 		}
 		crashCtx, endCrash := context.WithCancel(ctx)
 		defer endCrash()
-		go phase{name: "crash", clients: cs, duration: time.Hour, send: intakeSend(runID()+"k", acked)}.run(crashCtx)
+		crashed := make(chan struct{})
+		go func() {
+			phase{name: "crash", clients: cs, duration: time.Hour, send: intakeSend(runID()+"k", acked)}.run(crashCtx)
+			close(crashed)
+		}()
 		time.Sleep(3 * time.Second)
 		svc.kill()
-		time.Sleep(100 * time.Millisecond) // let the answers read before the kill be counted
+		time.Sleep(100 * time.Millisecond) // let the answers in flight at the kill be read
 		endCrash()
+		<-crashed // every client has counted what it was answered
 		fmt.Fprintf(out, "\ndsar killed with SIGKILL while %d clients posted\n", cfg.clients)
 	} else {
 		svc.stop()

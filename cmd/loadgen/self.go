@@ -53,8 +53,9 @@ func start(ctx context.Context, name, bin string, args, env []string, addr, logP
 	p := &process{name: name, cmd: cmd, url: "http://" + addr, done: make(chan error, 1)}
 	go func() { p.done <- cmd.Wait(); logf.Close() }()
 	deadline := time.Now().Add(60 * time.Second)
+	probe := &http.Client{Timeout: time.Second} // a server that accepts but never answers must not stall the wait
 	for {
-		resp, err := http.Get(p.url + "/healthz")
+		resp, err := probe.Get(p.url + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
