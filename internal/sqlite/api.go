@@ -44,28 +44,27 @@ func (db *DB) CreateAPIRequest(ctx context.Context, a *dsar.APIRequest, r *dsar.
 		return err
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_requests WHERE shop_id = ? AND subject_request_id = ?`,
-			a.ShopID, a.SubjectRequestID).Scan(&n); err != nil {
+		ref, err := nextRef(ctx, tx, r.CreatedAt)
+		if err != nil {
 			return err
 		}
-		if n > 0 {
-			return dsar.Errorf(dsar.ECONFLICT, "duplicate subject_request_id")
-		}
-		if err := numberAndInsert(ctx, tx, r, dsar.Event{At: r.CreatedAt, Actor: actor, Type: dsar.EventShop, To: r.Status,
+		r.Ref = ref
+		if err := insertNumbered(ctx, tx, r, dsar.Event{At: r.CreatedAt, Actor: actor, Type: dsar.EventShop, To: r.Status,
 			Note: fmt.Sprintf("submitted through the OpenDSR API (%s, %s)", a.Type, a.SubjectRequestID)}); err != nil {
 			return err
 		}
 		c.RequestID = r.ID
-		if _, err := tx.ExecContext(ctx, `INSERT INTO shop_cases (request_id, shop_id, state, forwarded_at, forward_due, shop_due,
-			instruction, deliver_to, instructed_by, instructed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.ID, c.ShopID, c.State, formatTime(c.ForwardedAt), c.ForwardDue.String(), c.ShopDue.String(),
-			c.Instruction, c.DeliverTo, c.InstructedBy, nullTime(c.InstructedAt)); err != nil {
-			return mapError(fmt.Errorf("insert case: %w", err))
+		if err := insertCase(ctx, tx, c); err != nil {
+			return err
 		}
 		a.RequestID = r.ID
-		if _, err := tx.ExecContext(ctx, `INSERT INTO api_requests (subject_request_id, shop_id, request_id, request_type, callback_urls, received_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, a.SubjectRequestID, a.ShopID, r.ID, a.Type, string(urls), formatTime(a.ReceivedAt)); err != nil {
+		// The primary key (shop, subject_request_id) refuses an ID the shop
+		// already used.
+		_, err = tx.ExecContext(ctx, `INSERT INTO api_requests (subject_request_id, shop_id, request_id, request_type, callback_urls, received_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, a.SubjectRequestID, a.ShopID, r.ID, a.Type, string(urls), formatTime(a.ReceivedAt))
+		if isUnique(err) {
+			return dsar.Errorf(dsar.ECONFLICT, "duplicate subject_request_id")
+		} else if err != nil {
 			return mapError(fmt.Errorf("insert api request: %w", err))
 		}
 		if err := requestLookup(ctx, tx, r.ID, actor, r.CreatedAt); err != nil {

@@ -49,14 +49,10 @@ func (db *DB) ForwardCase(ctx context.Context, ref string, c *dsar.Case, tok dsa
 		c.RequestID = r.ID
 		return ch, nil
 	}, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO shop_cases (request_id, shop_id, state, forwarded_at, forward_due, shop_due)
-			VALUES (?, ?, ?, ?, ?, ?)`, c.RequestID, c.ShopID, c.State, formatTime(c.ForwardedAt), c.ForwardDue.String(), c.ShopDue.String())
+		err := insertCase(ctx, tx, c)
 		if isUnique(err) {
 			return dsar.Errorf(dsar.ECONFLICT, "the request was already forwarded to this shop")
 		} else if err != nil {
-			return mapError(fmt.Errorf("insert case: %w", err))
-		}
-		if c.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO case_tokens (hash, case_id, expires_at) VALUES (?, ?, ?)`,
@@ -119,10 +115,24 @@ func (db *DB) UnansweredCases(ctx context.Context, since time.Time) ([]dsar.Case
 	return scanCases(rows)
 }
 
-// isUnique reports whether err is a violated UNIQUE constraint.
+// insertCase stores c, a case of c.RequestID, and sets its ID.
+func insertCase(ctx context.Context, tx *sql.Tx, c *dsar.Case) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO shop_cases (request_id, shop_id, state, forwarded_at, forward_due, shop_due,
+		instruction, deliver_to, instructed_by, instructed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.RequestID, c.ShopID, c.State, formatTime(c.ForwardedAt), c.ForwardDue.String(), c.ShopDue.String(),
+		c.Instruction, c.DeliverTo, c.InstructedBy, nullTime(c.InstructedAt))
+	if err != nil {
+		return mapError(fmt.Errorf("insert case: %w", err))
+	}
+	c.ID, err = res.LastInsertId()
+	return err
+}
+
+// isUnique reports whether err is a violated UNIQUE or PRIMARY KEY
+// constraint.
 func isUnique(err error) bool {
 	var se sqlite3.Error
-	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
+	return errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
 }
 
 // ShopMailFunc renders a mail to a shop about a case.

@@ -98,17 +98,6 @@ func insertNew(ctx context.Context, tx execer, r *dsar.Request, tok dsar.Token, 
 	return insertMail(ctx, tx, m, r.CreatedAt)
 }
 
-// numberAndInsert gives r the next reference and stores it, with its
-// routing and ev, its first event.
-func numberAndInsert(ctx context.Context, tx execer, r *dsar.Request, ev dsar.Event) error {
-	ref, err := nextRef(ctx, tx, r.CreatedAt)
-	if err != nil {
-		return err
-	}
-	r.Ref = ref
-	return insertNumbered(ctx, tx, r, ev)
-}
-
 // insertNumbered stores r, which has its reference, with its routing and
 // ev, its first event.
 func insertNumbered(ctx context.Context, tx execer, r *dsar.Request, ev dsar.Event) error {
