@@ -277,7 +277,8 @@ func sendCallbacks(ctx context.Context, db *sqlite.DB, sealer *seal.Key, notify 
 	n, err := db.QueueCallbacks(ctx, now, render)
 	if err != nil && ctx.Err() == nil {
 		logger.Error("Queueing OpenDSR callbacks failed", "error", err)
-	} else if n > 0 {
+	}
+	if n > 0 {
 		notify()
 	}
 }

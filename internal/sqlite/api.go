@@ -124,7 +124,9 @@ type CallbackFunc func(a dsar.APIRequest, r dsar.Request, shop dsar.Shop, status
 
 // QueueCallbacks puts in the outbox, for every API request whose status
 // differs from the one last called back, the signed callbacks to its
-// URLs, and records the new status. It returns how many requests changed.
+// URLs, and records the new status. It returns how many requests changed;
+// a request that fails is left for the next run and does not stop the
+// others.
 // Those last called back as completed or cancelled are final (a closed
 // request neither reopens nor can be cancelled) and are not read again:
 // the job runs every few seconds and the table only grows.
@@ -138,37 +140,54 @@ func (db *DB) QueueCallbacks(ctx context.Context, now time.Time, render Callback
 		return 0, err
 	}
 	n := 0
+	var errs []error
 	for _, a := range all {
-		r, err := db.FindRequest(ctx, a.RequestID)
+		changed, err := db.queueCallback(ctx, a, now, render)
 		if err != nil {
-			return n, err
-		}
-		status := dsar.OpenDSRStatus(r, a)
-		if status == a.LastStatus {
+			// One request's failure (its shop's secret unreadable, say)
+			// must not hold back the others' callbacks: it is tried again
+			// at the next run.
+			errs = append(errs, fmt.Errorf("callback of %s: %w", a.SubjectRequestID, err))
+			if dsar.ErrorCode(err) == dsar.EUNAVAILABLE {
+				break // the database is busy or full: the others would fail too
+			}
 			continue
 		}
-		shop, err := db.Shop(ctx, a.ShopID)
-		if err != nil {
-			return n, err
+		if changed {
+			n++
 		}
-		msgs, err := render(a, r, shop, status)
-		if err != nil {
-			return n, err
-		}
-		err = db.inTx(ctx, func(tx *sql.Tx) error {
-			for _, m := range msgs {
-				if err := insertMail(ctx, tx, m, now); err != nil {
-					return err
-				}
-			}
-			_, err := tx.ExecContext(ctx, `UPDATE api_requests SET last_status = ? WHERE shop_id = ? AND subject_request_id = ?`,
-				status, a.ShopID, a.SubjectRequestID)
-			return mapError(err)
-		})
-		if err != nil {
-			return n, err
-		}
-		n++
 	}
-	return n, nil
+	return n, errors.Join(errs...)
+}
+
+// queueCallback queues a's callbacks if its status changed, and says
+// whether it did.
+func (db *DB) queueCallback(ctx context.Context, a dsar.APIRequest, now time.Time, render CallbackFunc) (bool, error) {
+	r, err := db.FindRequest(ctx, a.RequestID)
+	if err != nil {
+		return false, err
+	}
+	status := dsar.OpenDSRStatus(r, a)
+	if status == a.LastStatus {
+		return false, nil
+	}
+	shop, err := db.Shop(ctx, a.ShopID)
+	if err != nil {
+		return false, err
+	}
+	msgs, err := render(a, r, shop, status)
+	if err != nil {
+		return false, err
+	}
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, m := range msgs {
+			if err := insertMail(ctx, tx, m, now); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE api_requests SET last_status = ? WHERE shop_id = ? AND subject_request_id = ?`,
+			status, a.ShopID, a.SubjectRequestID)
+		return mapError(err)
+	})
+	return err == nil, err
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/vracoop/dsar/internal/dsar"
 	"github.com/vracoop/dsar/internal/mail"
 	"github.com/vracoop/dsar/internal/opendsr"
+	"github.com/vracoop/dsar/internal/sqlite"
 )
 
 // apiShop registers a shop with an API key and a callback secret.
@@ -214,5 +215,38 @@ func TestOpenDSRStoreFailure(t *testing.T) {
 		if code, body := h.api(method, "/opengdpr_requests/"+uuid.NewString(), "key-of-la-cagette", ""); code != http.StatusInternalServerError {
 			t.Errorf("%s with the database closed: %d %v", method, code, body)
 		}
+	}
+}
+
+// TestOpenDSRCallbackFailureHoldsBackNoOther: a request whose callbacks
+// cannot be rendered (its shop's secret unreadable, say) is left for the
+// next run; the other shops' callbacks are queued meanwhile.
+func TestOpenDSRCallbackFailureHoldsBackNoOther(t *testing.T) {
+	h := newHarness(t, nil)
+	broken := h.apiShop("La Cagette Biarritz", "key-of-la-cagette", []byte("secret-a"))
+	h.apiShop("Vrac & Co Bayonne", "key-of-vrac-and-co", []byte("secret-b"))
+	for _, key := range []string{"key-of-la-cagette", "key-of-vrac-and-co"} {
+		id := uuid.NewString()
+		if code, _ := h.api("POST", "/opengdpr_requests", key, apiBody(id, "access", "a@example.fr", "https://shop.example/cb")); code != 201 {
+			t.Fatalf("submit: %d", code)
+		}
+		if code, _ := h.api("DELETE", "/opengdpr_requests/"+id, key, ""); code != 202 {
+			t.Fatalf("cancel: %d", code)
+		}
+	}
+	ctx := context.Background()
+	failFor := func(shopID int64) sqlite.CallbackFunc {
+		return func(a dsar.APIRequest, r dsar.Request, shop dsar.Shop, status string) ([]dsar.Mail, error) {
+			if shop.ID == shopID {
+				return nil, errors.New("secret unreadable")
+			}
+			return opendsr.Callbacks(a, r, status, shop.CallbackSealed)
+		}
+	}
+	if n, err := h.db.QueueCallbacks(ctx, h.clock(), failFor(broken.ID)); err == nil || n != 1 {
+		t.Errorf("with one shop failing: %d queued, err %v; want 1 and the error", n, err)
+	}
+	if n, err := h.db.QueueCallbacks(ctx, h.clock(), failFor(0)); err != nil || n != 1 {
+		t.Errorf("the failed one at the next run: %d queued, err %v; want 1", n, err)
 	}
 }
