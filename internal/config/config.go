@@ -194,6 +194,9 @@ func (c Config) Validate() error {
 			bad("DSAR_ODOO_URL is set: DSAR_ODOO_PASSWORD, and for xmlrpc DSAR_ODOO_DB and DSAR_ODOO_LOGIN, are required")
 		}
 	}
+	if c.ReadyMaxMailAge <= 0 {
+		bad("DSAR_READY_MAX_MAIL_AGE must be positive, got %s", c.ReadyMaxMailAge)
+	}
 	if c.ForwardDays < 1 || c.ForwardDays > 30 {
 		bad("DSAR_FORWARD_DAYS must be between 1 and 30, got %d", c.ForwardDays)
 	}

@@ -63,3 +63,14 @@ func TestFromEnvReportsEveryError(t *testing.T) {
 		}
 	}
 }
+
+// TestReadyMaxMailAgeMustBePositive: a zero or negative age is refused, not
+// quietly replaced by the default.
+func TestReadyMaxMailAgeMustBePositive(t *testing.T) {
+	for _, v := range []string{"0s", "-5m"} {
+		_, err := FromEnv(env(map[string]string{"DSAR_READY_MAX_MAIL_AGE": v}))
+		if err == nil || !strings.Contains(err.Error(), "DSAR_READY_MAX_MAIL_AGE") {
+			t.Errorf("DSAR_READY_MAX_MAIL_AGE=%s: %v", v, err)
+		}
+	}
+}
