@@ -248,7 +248,7 @@ func shopAPIKey(ctx context.Context, cfg config.Config, db *sqlite.DB, id int64,
 	if err != nil {
 		return err
 	}
-	sealed, err := sealer.Seal(secret.Plain, callbackLabel(id))
+	sealed, err := sealer.Seal(secret.Plain, sqlite.ShopCallbackLabel(id))
 	if err != nil {
 		return err
 	}
@@ -259,8 +259,6 @@ func shopAPIKey(ctx context.Context, cfg config.Config, db *sqlite.DB, id int64,
 	return nil
 }
 
-func callbackLabel(id int64) string { return fmt.Sprintf("shop:%d:callback", id) }
-
 // sendCallbacks queues the signed status callbacks of the
 // API requests whose status changed.
 func sendCallbacks(ctx context.Context, db *sqlite.DB, sealer *seal.Key, notify func(), logger *slog.Logger, now time.Time) {
@@ -268,7 +266,7 @@ func sendCallbacks(ctx context.Context, db *sqlite.DB, sealer *seal.Key, notify 
 		if len(shop.CallbackSealed) == 0 {
 			return nil, nil
 		}
-		secret, err := sealer.Open(shop.CallbackSealed, callbackLabel(shop.ID))
+		secret, err := sealer.Open(shop.CallbackSealed, sqlite.ShopCallbackLabel(shop.ID))
 		if err != nil {
 			return nil, err
 		}

@@ -89,9 +89,14 @@ func Completion(d dsar.Date) string {
 // Sign returns the signature header value of body under secret:
 // "sha256=" and the hex HMAC-SHA256.
 func Sign(secret []byte, body []byte) string {
+	return "sha256=" + hex.EncodeToString(mac(secret, body))
+}
+
+// mac is the HMAC-SHA256 of body under secret.
+func mac(secret, body []byte) []byte {
 	m := hmac.New(sha256.New, secret)
 	m.Write(body)
-	return "sha256=" + hex.EncodeToString(m.Sum(nil))
+	return m.Sum(nil)
 }
 
 // Verify reports whether header is the signature of body under secret, in
@@ -105,9 +110,7 @@ func Verify(secret, body []byte, header string) bool {
 	if err != nil {
 		return false
 	}
-	m := hmac.New(sha256.New, secret)
-	m.Write(body)
-	return hmac.Equal(raw, m.Sum(nil))
+	return hmac.Equal(raw, mac(secret, body))
 }
 
 // Callbacks renders the signed callbacks that tell a shop the new status of

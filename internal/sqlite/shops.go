@@ -70,6 +70,10 @@ func (db *DB) CreateShop(ctx context.Context, s *dsar.Shop, apiKey string, seal 
 // ShopKeyLabel binds a sealed API key to its shop.
 func ShopKeyLabel(id int64) string { return fmt.Sprintf("shop:%d:odoo", id) }
 
+// ShopCallbackLabel is the sealing label of shop id's callback secret,
+// beside ShopKeyLabel so that no two sealed values share a label.
+func ShopCallbackLabel(id int64) string { return fmt.Sprintf("shop:%d:callback", id) }
+
 func orDefault(s, d string) string {
 	if s == "" {
 		return d
