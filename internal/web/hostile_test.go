@@ -695,6 +695,17 @@ func headerRules(t *testing.T, path string, status int, hdr http.Header, hsts bo
 	if hdr.Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("%s (%d): X-Content-Type-Options = %q", path, status, hdr.Get("X-Content-Type-Options"))
 	}
+	// Older browsers that ignore frame-ancestors still refuse framing; the
+	// sandboxed mail preview is framed by the staff page (same origin).
+	if got := hdr.Get("X-Frame-Options"); got != "DENY" && !(strings.Contains(csp, "sandbox") && got == "SAMEORIGIN") {
+		t.Errorf("%s (%d): X-Frame-Options = %q", path, status, got)
+	}
+	if got := hdr.Get("Cross-Origin-Opener-Policy"); got != "same-origin" {
+		t.Errorf("%s (%d): Cross-Origin-Opener-Policy = %q", path, status, got)
+	}
+	if got := hdr.Get("Permissions-Policy"); !strings.Contains(got, "camera=()") || !strings.Contains(got, "geolocation=()") {
+		t.Errorf("%s (%d): Permissions-Policy = %q", path, status, got)
+	}
 	// Token pages always (the token is in the URL, even of an error);
 	// back-office pages that staff reach (a search may put an address in
 	// the URL). A 404 or 405 under /staff shows nothing of the kind.
