@@ -4,7 +4,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -38,22 +37,22 @@ func (s *Server) tokenPage(c *gin.Context) {
 	c.Next()
 }
 
-// limitBody bounds what a client may post. A form is read at once, so that
-// one too large is refused as such (413) rather than as a form that
-// failed its CSRF check.
+// boundBody caps what a client may post, for handlers that read the body
+// themselves and answer one too large in their own way (the public form
+// shows itself again; the API answers in JSON).
+func (s *Server) boundBody(c *gin.Context) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
+	c.Next()
+}
+
+// limitBody caps a posted form and reads it at once, so that one too large
+// is refused as such (413) rather than as a form that failed its CSRF
+// check.
 func (s *Server) limitBody(c *gin.Context) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
-	if c.FullPath() == "/" {
-		c.Next() // the public form answers with the form itself, what was typed lost
-		return
-	}
 	if err := c.Request.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			if strings.HasPrefix(c.FullPath(), "/opengdpr") {
-				apiError(c, http.StatusRequestEntityTooLarge, "request body too large")
-				return
-			}
 			s.renderMessage(c, http.StatusRequestEntityTooLarge, "site.error.title", "err.too_large")
 			c.Abort()
 			return

@@ -39,7 +39,7 @@ func (s *Server) apiRoutes(e *gin.Engine) {
 	e.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", openAPIDocument) })
 	e.GET("/discovery", s.handleDiscovery)
 	api := e.Group("/opengdpr_requests", s.requireShopKey)
-	api.POST("", s.limitBody, s.handleAPICreate)
+	api.POST("", s.boundBody, s.handleAPICreate)
 	api.GET("/:id", s.handleAPIStatus)
 	api.DELETE("/:id", s.handleAPICancel)
 }

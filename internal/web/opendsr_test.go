@@ -250,3 +250,23 @@ func TestOpenDSRCallbackFailureHoldsBackNoOther(t *testing.T) {
 		t.Errorf("the failed one at the next run: %d queued, err %v; want 1", n, err)
 	}
 }
+
+// TestOpenDSRBodyTooLarge: an oversized JSON body is refused as such, in
+// JSON, and with the bearer challenge when the key is missing.
+func TestOpenDSRBodyTooLarge(t *testing.T) {
+	h := newHarness(t, nil)
+	h.apiShop("La Cagette Biarritz", "key-of-la-cagette", []byte("secret"))
+	big := apiBody(uuid.NewString(), "access", "a@example.fr", "https://shop.example/"+bigValue)
+	if code, body := h.api("POST", "/opengdpr_requests", "key-of-la-cagette", big); code != http.StatusRequestEntityTooLarge || body["error"] == nil {
+		t.Errorf("oversized JSON: %d %v", code, body)
+	}
+	req, _ := http.NewRequest("POST", h.srv.URL+"/opengdpr_requests", strings.NewReader("{}"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer") {
+		t.Errorf("no key: %d, WWW-Authenticate %q", resp.StatusCode, resp.Header.Get("WWW-Authenticate"))
+	}
+}

@@ -191,7 +191,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 
 	e.GET("/", s.handleForm)
 	e.HEAD("/", s.handleForm)
-	e.POST("/", s.limitBody, s.handleSubmit)
+	e.POST("/", s.boundBody, s.handleSubmit)
 	e.GET("/submitted", s.handleSubmitted)
 	e.GET("/privacy", s.handlePrivacy)
 
