@@ -23,6 +23,8 @@ CREATE INDEX api_requests_request ON api_requests (request_id);
 ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'mail';
 
 -- +goose Down
+-- Webhooks cannot be sent as mails: without the kind column they would be.
+DELETE FROM outbox WHERE kind = 'webhook';
 ALTER TABLE outbox DROP COLUMN kind;
 DROP TABLE api_requests;
 ALTER TABLE shops DROP COLUMN callback_secret;
