@@ -34,7 +34,9 @@ var ErrInvalidRecipient = errors.New("invalid recipient address")
 // problem that may pass or that is ours to fix: no connection, timeouts, TLS
 // or authentication failures, 4xx replies, and any 5xx reply to MAIL FROM
 // (it concerns our sender address or our credentials, so it would fail every
-// message alike until the configuration is fixed).
+// message alike until the configuration is fixed). A webhook's failure is
+// permanent when the receiver answered 3xx or 4xx other than 408 and 429
+// (webhook.go).
 func Permanent(err error) bool {
 	if errors.Is(err, ErrInvalidRecipient) {
 		return true
@@ -85,8 +87,7 @@ var addressLike = regexp.MustCompile(`<?[^\s<>()\[\]",;:]+@[^\s<>()\[\]",;:]+>?`
 const maxReason = 500
 
 // reason returns err's text for the log and the outbox without any email
-// address: go-mail names the affected recipients in its errors, and servers
-// often repeat the address in their replies.
+// address: servers often repeat the recipient's address in their replies.
 func reason(err error) string {
 	s := addressLike.ReplaceAllString(err.Error(), "<redacted>")
 	if len(s) > maxReason {
