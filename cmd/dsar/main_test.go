@@ -401,13 +401,7 @@ func TestLookupAfterConfirmation(t *testing.T) {
 	p.submit(svc.url, "camille.durand@exemple.fr", "fr")
 	ref, _ := p.confirmFromMail(svc.url, env)
 	db, r := storedRequest(t, env, ref)
-	var l dsar.Lookup
-	var err error
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if l, err = db.LatestLookup(context.Background(), r.ID); err == nil {
-			break
-		}
-	}
+	l, err := waitLookup(db, r.ID)
 	if err != nil || !l.Complete() || len(l.Findings) < 10 {
 		t.Fatalf("no complete lookup after confirmation: %d findings, %v", len(l.Findings), err)
 	}
@@ -434,17 +428,26 @@ func TestDemoShops(t *testing.T) {
 	}
 	ref, _ := p.confirmFromMail(svc.url, env)
 	db, r := storedRequest(t, env, ref)
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		l, err := db.LatestLookup(context.Background(), r.ID)
-		if err != nil {
-			continue
-		}
-		for _, f := range l.Findings {
-			if f.Instance == "Vrac & Co Bayonne" && f.Model == "loyalty.card" {
-				return
-			}
-		}
-		t.Fatalf("the shop's instance was not searched: %+v", l.Problems)
+	l, err := waitLookup(db, r.ID)
+	if err != nil {
+		t.Fatalf("no lookup: %v", err)
 	}
-	t.Fatal("no lookup")
+	for _, f := range l.Findings {
+		if f.Instance == "Vrac & Co Bayonne" && f.Model == "loyalty.card" {
+			return
+		}
+	}
+	t.Fatalf("the shop's instance was not searched: %+v", l.Problems)
+}
+
+// waitLookup waits up to 15 s for the first lookup of request id.
+func waitLookup(db *sqlite.DB, id string) (dsar.Lookup, error) {
+	var l dsar.Lookup
+	var err error
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if l, err = db.LatestLookup(context.Background(), id); err == nil {
+			break
+		}
+	}
+	return l, err
 }
