@@ -13,22 +13,29 @@ import (
 	"github.com/vracoop/dsar/migrations"
 )
 
+// migrationProvider opens an empty database and the provider of dsar's
+// migrations on it, none applied.
+func migrationProvider(t *testing.T) (*sql.DB, *goose.Provider) {
+	t.Helper()
+	sqldb, err := sql.Open("sqlite3", DSN(filepath.Join(t.TempDir(), "dsar.db")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sqldb.Close() })
+	p, err := goose.NewProvider(goose.DialectSQLite3, sqldb, migrations.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sqldb, p
+}
+
 // TestMigrationKindsMaskOnly: a database written before migration 12, its
 // rights in request_kinds and in kinds_mask, keeps every request's rights
 // once request_kinds is dropped, and gets the table back, filled, when the
 // migration is undone.
 func TestMigrationKindsMaskOnly(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "dsar.db")
-	sqldb, err := sql.Open("sqlite3", DSN(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sqldb.Close()
-	p, err := goose.NewProvider(goose.DialectSQLite3, sqldb, migrations.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sqldb, p := migrationProvider(t)
 	if _, err := p.UpTo(ctx, 11); err != nil {
 		t.Fatal(err)
 	}
@@ -69,16 +76,7 @@ func TestMigrationKindsMaskOnly(t *testing.T) {
 // than leaving them as mails addressed to URLs.
 func TestMigrationsRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "dsar.db")
-	sqldb, err := sql.Open("sqlite3", DSN(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sqldb.Close()
-	p, err := goose.NewProvider(goose.DialectSQLite3, sqldb, migrations.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sqldb, p := migrationProvider(t)
 	if _, err := p.Up(ctx); err != nil {
 		t.Fatal(err)
 	}
